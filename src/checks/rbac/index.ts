@@ -1,0 +1,3 @@
+import type { Check } from '../../engine/check.js';
+
+export const rbacChecks: Check[] = [];

@@ -1,0 +1,61 @@
+/** Output plumbing shared by commands: stdout or --output-file, colour only on a TTY, progress on stderr. */
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+export interface Output {
+  write(chunk: string): void;
+  close(): void;
+  color: boolean;
+}
+
+export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteStream = process.stdout): Output {
+  if (outputFile) {
+    const fd = openSync(outputFile, 'w');
+    return { write: (chunk) => void writeSync(fd, chunk), close: () => closeSync(fd), color: false };
+  }
+  const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
+  // Synchronous writes keep large outputs ordered and complete even when the process exits right after.
+  const fd = (stdout as unknown as { fd?: number }).fd;
+  if (typeof fd === 'number') return { write: (chunk) => writeAll(fd, chunk), close: () => undefined, color };
+  return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
+}
+
+function writeAll(fd: number, chunk: string): void {
+  const buffer = Buffer.from(chunk);
+  let offset = 0;
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(fd, buffer, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      throw error;
+    }
+  }
+}
+
+/** A progress line on stderr, shown only on a TTY and only once work has taken over a second. */
+export class Progress {
+  private readonly started = Date.now();
+  private shown = false;
+
+  constructor(private readonly enabled: boolean, private readonly stderr: NodeJS.WriteStream = process.stderr) {}
+
+  static for(quiet: boolean): Progress {
+    return new Progress(!quiet && Boolean(process.stderr.isTTY));
+  }
+
+  update(text: string): void {
+    if (!this.enabled || Date.now() - this.started < 1000) return;
+    this.shown = true;
+    this.stderr.write(`\r\x1b[2K${text}`);
+  }
+
+  done(): void {
+    if (this.shown) this.stderr.write('\r\x1b[2K');
+  }
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, findings: 1, error: 2 } as const;

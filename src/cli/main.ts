@@ -1,0 +1,43 @@
+/** The `annexa` command line: one module per command; this file wires them and maps errors to exit codes. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { scanCommand } from './scan.js';
+import { UsageError, EXIT } from './io.js';
+import { ConfigError } from '../isms/config.js';
+
+const COMMANDS: Array<() => Command> = [scanCommand];
+
+export function buildProgram(): Command {
+  const program = new Command('annexa')
+    .description('ISO/IEC 27001:2022 controls as enforceable, auditable checks for Kubernetes')
+    .version(VERSION, '-v, --version')
+    .showHelpAfterError('(run "annexa help COMMAND" for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  for (const make of COMMANDS) {
+    const command = make();
+    command.exitOverride().showHelpAfterError(`(run "annexa help ${command.name()}" for usage)`);
+    program.addCommand(command);
+  }
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      return EXIT.error;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      process.stderr.write(`annexa: ${error.message}\n`);
+      return EXIT.error;
+    }
+    process.stderr.write(`annexa: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.error;
+  }
+  const ran = program.commands.find((c) => c.getOptionValue('exitCode') !== undefined);
+  return (ran?.getOptionValue('exitCode') as number | undefined) ?? EXIT.ok;
+}

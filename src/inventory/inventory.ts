@@ -1,0 +1,74 @@
+/**
+ * The whole estate as cross-resource checks see it: resources indexed by kind and namespace.
+ * Bulky kinds with no relations (ConfigMaps) are not retained.
+ */
+import type { Resource } from '../resources/types.js';
+import { podTemplateOf, type PodTemplate } from '../resources/workloads.js';
+
+const NOT_RETAINED = new Set(['ConfigMap', 'Event', 'CustomResourceDefinition']);
+
+export class Inventory {
+  private readonly byKind = new Map<string, Resource[]>();
+  private readonly byNamespace = new Map<string, Resource[]>();
+  private readonly namespaceObjects = new Map<string, Resource>();
+  private templates: PodTemplate[] | undefined;
+  private count = 0;
+
+  static of(resources: Iterable<Resource>): Inventory {
+    const inventory = new Inventory();
+    for (const resource of resources) inventory.add(resource);
+    return inventory;
+  }
+
+  add(resource: Resource): void {
+    if (NOT_RETAINED.has(resource.kind)) return;
+    this.count += 1;
+    this.templates = undefined;
+    push(this.byKind, resource.kind, resource);
+    if (resource.namespace !== undefined) push(this.byNamespace, resource.namespace, resource);
+    if (resource.kind === 'Namespace' && resource.apiVersion === 'v1') this.namespaceObjects.set(resource.name, resource);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  ofKind(...kinds: string[]): Resource[] {
+    if (kinds.length === 1) return this.byKind.get(kinds[0]!) ?? [];
+    return kinds.flatMap((kind) => this.byKind.get(kind) ?? []);
+  }
+
+  inNamespace(namespace: string): Resource[] {
+    return this.byNamespace.get(namespace) ?? [];
+  }
+
+  /** The Namespace object, when the input declares it. */
+  namespace(name: string): Resource | undefined {
+    return this.namespaceObjects.get(name);
+  }
+
+  /** Every namespace named by a Namespace object or used by a namespaced resource. */
+  namespaceNames(): string[] {
+    return [...new Set([...this.namespaceObjects.keys(), ...this.byNamespace.keys()])].sort();
+  }
+
+  /** Every Pod and pod template (Deployments, CronJobs, …). */
+  podTemplates(): PodTemplate[] {
+    if (!this.templates) {
+      this.templates = [];
+      for (const resources of this.byKind.values()) {
+        for (const resource of resources) {
+          const template = podTemplateOf(resource);
+          if (template) this.templates.push(template);
+        }
+      }
+    }
+    return this.templates;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

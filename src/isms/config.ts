@@ -1,0 +1,120 @@
+/**
+ * `annexa.yaml`: one schema for scope, applicability, owners and check settings.
+ * Later stages (admission, exceptions, evidence) add sections here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+import { z } from 'zod';
+import { SEVERITIES } from '../resources/types.js';
+
+const controlId = z.string().regex(/^A\.[5-8]\.\d{1,2}$/, 'expected an Annex A control id such as A.8.9');
+
+const namespaceExclusion = z.object({
+  name: z.string().min(1),
+  justification: z.string().min(1, 'a justification is required for every exclusion'),
+}).strict();
+
+export const configSchema = z.object({
+  scope: z.object({
+    name: z.string().default('Kubernetes estate'),
+    clusters: z.array(z.string()).default([]),
+    namespaces: z.object({
+      include: z.array(z.string()).default(['*']),
+      exclude: z.array(namespaceExclusion).default([]),
+    }).strict().default({ include: ['*'], exclude: [] }),
+  }).strict().default({ name: 'Kubernetes estate', clusters: [], namespaces: { include: ['*'], exclude: [] } }),
+  applicability: z.array(z.object({
+    control: controlId,
+    applicable: z.boolean(),
+    justification: z.string().min(1, 'a justification is required'),
+  }).strict()).default([]),
+  owners: z.array(z.object({ control: controlId, owner: z.string().min(1) }).strict()).default([]),
+  checks: z.object({
+    /** Registries (prefixes such as `registry.example.com/` or `ghcr.io/acme/`) images may come from. */
+    allowedRegistries: z.array(z.string().min(1)).default([]),
+    /** Check ids not to run. */
+    disabled: z.array(z.string()).default([]),
+    severity: z.record(z.string(), z.enum(SEVERITIES)).default({}),
+  }).strict().default({ allowedRegistries: [], disabled: [], severity: {} }),
+}).strict();
+
+export type AnnexaConfig = z.infer<typeof configSchema>;
+
+export const DEFAULT_CONFIG: AnnexaConfig = configSchema.parse({});
+
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly issues: Array<{ field: string; line?: number; message: string }>) {
+    super(issues.map((issue) => `${file}${issue.line ? `:${issue.line}` : ''}: ${issue.field ? `${issue.field}: ` : ''}${issue.message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Builds a config from partial input (examples, tests), filling every default. */
+export function makeConfig(partial: unknown = {}): AnnexaConfig {
+  return configSchema.parse(partial);
+}
+
+function lineOf(root: Node | null, path: ReadonlyArray<PropertyKey>, lines: LineCounter): number | undefined {
+  let node: unknown = root;
+  let offset: number | undefined = root?.range?.[0];
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else break;
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+export function parseConfigText(text: string, file: string): AnnexaConfig {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(file, doc.errors.map((e) => ({ field: '', line: e.linePos?.[0].line, message: e.message.split('\n')[0]! })));
+  }
+  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(file, parsed.error.issues.map((issue) => ({
+      field: issue.path.map(String).join('.'),
+      line: lineOf(doc.contents, issue.path, lines),
+      message: issue.message,
+    })));
+  }
+  return parsed.data;
+}
+
+/** `--config FILE`, else `annexa.yaml` in the working directory, else defaults. */
+export function loadConfig(explicit?: string, cwd = process.cwd()): { config: AnnexaConfig; file?: string } {
+  const file = explicit ? resolve(cwd, explicit) : resolve(cwd, 'annexa.yaml');
+  if (!explicit && !existsSync(file)) return { config: DEFAULT_CONFIG };
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(explicit ?? file, [{ field: '', message: `cannot read: ${(error as Error).message}` }]);
+  }
+  return { config: parseConfigText(text, explicit ?? 'annexa.yaml'), file };
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+}
+
+/** Why a namespace is outside the ISMS scope, or undefined when it is in scope. */
+export function namespaceExclusionReason(config: AnnexaConfig, namespace: string | undefined): string | undefined {
+  if (namespace === undefined) return undefined;
+  const { include, exclude } = config.scope.namespaces;
+  const excluded = exclude.find((entry) => globToRegExp(entry.name).test(namespace));
+  if (excluded) return excluded.justification;
+  if (!include.some((pattern) => globToRegExp(pattern).test(namespace))) return 'not in scope.namespaces.include';
+  return undefined;
+}

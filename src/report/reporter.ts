@@ -1,0 +1,15 @@
+/** Reporters consume the scan's events and write one output format. */
+import type { ScanOutcome, ScanSink } from '../engine/scan.js';
+
+export interface ReporterOptions {
+  /** Writes a piece of the output (stdout or --output-file). */
+  write(chunk: string): void;
+  color: boolean;
+  toolVersion: string;
+}
+
+export interface Reporter extends ScanSink {
+  finish(outcome: ScanOutcome): void;
+}
+
+export type ReporterFactory = (options: ReporterOptions) => Reporter;

@@ -1,0 +1,100 @@
+/** Core value types shared by every stage of the pipeline. */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export function isSeverity(value: string): value is Severity {
+  return (SEVERITIES as readonly string[]).includes(value);
+}
+
+export interface ResourceRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export interface Location {
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export type SourceKind = 'file' | 'stdin' | 'kustomize' | 'cluster' | 'admission' | 'audit';
+
+/** Where a resource came from, and how to find a field of it in that source. */
+export interface Provenance {
+  source: SourceKind;
+  file?: string;
+  /** 1-based line and column of the document start. */
+  line?: number;
+  column?: number;
+  /** 0-based index of the document within its file. */
+  documentIndex?: number;
+  /** Path of the resource inside its document when it is an item of a `kind: List`. */
+  itemPath?: Array<string | number>;
+  cluster?: string;
+  resourceVersion?: string;
+}
+
+/** Framework crosswalk keys: the same names as `annexa controls --framework`. */
+export interface ControlRefs {
+  iso27001: string[];
+  cis?: string[];
+  nsa?: string[];
+  'nist-800-190'?: string[];
+  pss?: string[];
+}
+
+export const FRAMEWORK_KEYS = ['iso27001', 'cis', 'nsa', 'nist-800-190', 'pss'] as const;
+export type FrameworkKey = (typeof FRAMEWORK_KEYS)[number];
+
+export type JsonObject = { [key: string]: JsonValue };
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+
+export interface Resource {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** The parsed document. For Secrets, data values are already redacted. */
+  object: JsonObject;
+  provenance: Provenance;
+}
+
+export function refOf(resource: Resource): ResourceRef {
+  const ref: ResourceRef = { apiVersion: resource.apiVersion, kind: resource.kind, name: resource.name };
+  if (resource.namespace !== undefined) ref.namespace = resource.namespace;
+  return ref;
+}
+
+export function formatRef(ref: ResourceRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+export interface Finding {
+  checkId: string;
+  title: string;
+  severity: Severity;
+  resource: ResourceRef;
+  location?: Location;
+  path: string;
+  message: string;
+  remediation: string;
+  controls: ControlRefs;
+  /** Set when the resource is outside the ISMS scope (excluded namespace). */
+  outOfScope?: { reason: string };
+  /** Extra facts some checks attach (PSS level, RBAC reach); never secret values. */
+  details?: JsonObject;
+}
+
+export interface InputError {
+  file: string;
+  line?: number;
+  column?: number;
+  message: string;
+}

@@ -1,0 +1,74 @@
+/** Finds the pod spec inside a Pod or any workload that templates pods. */
+import type { JsonObject, JsonValue, Resource } from './types.js';
+
+export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContainers';
+
+export interface ContainerRef {
+  name: string;
+  type: ContainerType;
+  index: number;
+  /** Path of the container from the resource root, e.g. `spec.template.spec.containers[0]`. */
+  path: string;
+  container: JsonObject;
+}
+
+export interface PodTemplate {
+  resource: Resource;
+  spec: JsonObject;
+  /** Pod metadata (the template's metadata for workloads): labels, annotations. */
+  metadata: JsonObject;
+  specPath: string;
+  metadataPath: string;
+  /** Every container of the pod: init, regular and ephemeral, in that order. */
+  containers: ContainerRef[];
+}
+
+const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
+  Pod: [],
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  PodTemplate: ['template'],
+};
+
+export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+
+export function isObject(value: JsonValue | undefined | unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+export function asObject(value: JsonValue | undefined): JsonObject {
+  return isObject(value) ? value : {};
+}
+
+export function asArray(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** The pod template of a Pod or workload, or undefined for other kinds (and for malformed specs). */
+export function podTemplateOf(resource: Resource): PodTemplate | undefined {
+  const segments = POD_TEMPLATE_PATHS[resource.kind];
+  if (!segments) return undefined;
+  let holder: JsonValue | undefined = resource.object;
+  for (const segment of segments) {
+    holder = isObject(holder) ? holder[segment] : undefined;
+  }
+  if (!isObject(holder) || !isObject(holder.spec)) return undefined;
+  const prefix = segments.join('.');
+  const specPath = prefix ? `${prefix}.spec` : 'spec';
+  const metadataPath = prefix ? `${prefix}.metadata` : 'metadata';
+  const spec = holder.spec;
+  const containers: ContainerRef[] = [];
+  for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+    asArray(spec[type]).forEach((container, index) => {
+      if (!isObject(container)) return;
+      const name = typeof container.name === 'string' ? container.name : `#${index}`;
+      containers.push({ name, type, index, path: `${specPath}.${type}[${index}]`, container });
+    });
+  }
+  return { resource, spec, metadata: asObject(holder.metadata), specPath, metadataPath, containers };
+}

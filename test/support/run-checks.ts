@@ -1,0 +1,26 @@
+/** Helpers to run checks on inline manifests, the way the examples table does. */
+import type { Check } from '../../src/engine/check.js';
+import { CheckSet, evaluateInventory, evaluateResource } from '../../src/engine/evaluate.js';
+import { parseManifestText } from '../../src/sources/yaml-documents.js';
+import { Inventory } from '../../src/inventory/inventory.js';
+import { makeConfig, type AnnexaConfig } from '../../src/isms/config.js';
+import type { Finding, Resource } from '../../src/resources/types.js';
+
+let counter = 0;
+
+export function parseResources(manifest: string, file = `example-${++counter}.yaml`): Resource[] {
+  const parsed = parseManifestText(manifest, { source: 'stdin', file });
+  if (parsed.errors.length > 0) throw new Error(`example does not parse: ${JSON.stringify(parsed.errors)}`);
+  parsed.release();
+  return parsed.resources;
+}
+
+/** Runs checks on the resources of a manifest (per-resource checks, then cross-resource checks). */
+export function runChecks(checks: readonly Check[], manifest: string, config: Partial<AnnexaConfig> = {}): Finding[] {
+  const resources = parseResources(manifest);
+  const ctx = { config: makeConfig(config) };
+  const set = new CheckSet(checks);
+  const findings = resources.flatMap((r) => evaluateResource(r, set, ctx).findings);
+  findings.push(...evaluateInventory(Inventory.of(resources), set, ctx));
+  return findings;
+}
