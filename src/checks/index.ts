@@ -5,6 +5,9 @@ import { pssChecks } from './pss/index.js';
 import { imagesChecks } from './images/index.js';
 import { rbacChecks } from './rbac/index.js';
 import { networkChecks } from './network/index.js';
+import { extraNetworkChecks } from './network/extra.js';
+import { namespaceChecks } from './namespace/index.js';
+import { clusterChecks } from './cluster/index.js';
 
 export const builtinChecks: readonly Check[] = [
   ...workloadChecks,
@@ -12,6 +15,9 @@ export const builtinChecks: readonly Check[] = [
   ...imagesChecks,
   ...rbacChecks,
   ...networkChecks,
+  ...extraNetworkChecks,
+  ...namespaceChecks,
+  ...clusterChecks,
 ];
 
 export function checkById(id: string): Check | undefined {

@@ -15,7 +15,20 @@ export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteS
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   // Synchronous writes keep large outputs ordered and complete even when the process exits right after.
   const fd = (stdout as unknown as { fd?: number }).fd;
-  if (typeof fd === 'number') return { write: (chunk) => writeAll(fd, chunk), close: () => undefined, color };
+  if (typeof fd === 'number') {
+    let closed = false;
+    const write = (chunk: string) => {
+      if (closed) return;
+      // A reader that went away (`| head`) is not an error of ours: stop writing, keep the exit code.
+      try {
+        writeAll(fd, chunk);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+        closed = true;
+      }
+    };
+    return { write, close: () => undefined, color };
+  }
   return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
 }
 

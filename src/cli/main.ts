@@ -2,15 +2,22 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { scanCommand } from './scan.js';
+import { controlsCommand } from './controls.js';
+import { checksCommand } from './checks.js';
+import { soaCommand } from './soa.js';
+import { pssCommand } from './pss.js';
+import { netpolCommand } from './netpol.js';
+import { rbacCommand } from './rbac.js';
 import { UsageError, EXIT } from './io.js';
 import { ConfigError } from '../isms/config.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')
     .description('ISO/IEC 27001:2022 controls as enforceable, auditable checks for Kubernetes')
     .version(VERSION, '-v, --version')
+    .enablePositionalOptions()
     .showHelpAfterError('(run "annexa help COMMAND" for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });

@@ -19,6 +19,7 @@ interface ScanFlags {
   kustomize: string[];
   maxFileSize: string;
   quiet?: boolean;
+  workers?: string;
 }
 
 export function scanCommand(): Command {
@@ -32,6 +33,7 @@ export function scanCommand(): Command {
     .option('-k, --kustomize <dir>', 'scan the output of `kubectl kustomize DIR` (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
     .option('-q, --quiet', 'no progress output')
+    .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
     });
@@ -47,6 +49,8 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const maxFileBytes = parseSize(flags.maxFileSize);
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   if (paths.length === 0 && flags.kustomize.length === 0) throw new UsageError('scan needs at least one path (or - for stdin, or --kustomize DIR)');
+  const workers = flags.workers === undefined ? undefined : Number(flags.workers);
+  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be a whole number, not "${flags.workers}"`);
   const { config } = loadConfig(flags.config);
 
   const expanded = expandPaths(paths);
@@ -58,13 +62,19 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     else errors.push(built);
   }
 
-  const output = openOutput(flags.outputFile);
+  let output;
+  try {
+    output = openOutput(flags.outputFile);
+  } catch (error) {
+    throw new UsageError(`--output-file: cannot write "${flags.outputFile}": ${(error as Error).message}`);
+  }
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const progress = Progress.for(Boolean(flags.quiet));
   const outcome = await runScan(units, {
     config,
     checks: builtinChecks,
     maxFileBytes,
+    ...(workers !== undefined ? { workers } : {}),
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
   }, reporter, errors);
   progress.done();

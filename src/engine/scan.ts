@@ -8,13 +8,15 @@ import { CheckSet, evaluateInventory, evaluateResource } from './evaluate.js';
 import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
-import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits } from '../sources/yaml-documents.js';
+import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { retainText } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { namespaceExclusionReason } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
 import type { ControlStatus } from '../posture/posture.js';
+import { statSync } from 'node:fs';
+import { builtinCheckIds, plannedWorkers, ScanPool, workerScript, PARALLEL_MIN_BYTES, type FileOutcome } from './parallel.js';
 
 export interface ScannedResource {
   ref: ResourceRef;
@@ -56,6 +58,11 @@ export interface ScanOptions {
   stdin?: NodeJS.ReadableStream;
   /** Called after each unit with (units done, units total). */
   progress?(done: number, total: number, resources: number): void;
+  /**
+   * Worker threads for files: undefined = automatic (large inputs on machines with several cores),
+   * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
+   */
+  workers?: number;
 }
 
 function emptySummary(): ScanSummary {
@@ -88,27 +95,42 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     tally.finding(finding);
   };
 
-  let done = 0;
-  for (const unit of units) {
-    const read = await readUnit(unit, options);
-    done += 1;
-    if ('error' in read) {
-      errors.push(read.error);
-      options.progress?.(done, units.length, summary.resources);
-      continue;
+  /** Merges one file's results, exactly as if it had been scanned here. */
+  const merge = (outcome: FileOutcome) => {
+    if ('error' in outcome) {
+      errors.push(outcome.error);
+      return;
     }
     summary.files += 1;
-    if (unit.source !== 'file') retainText(unit.file, read.text);
-    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file }, options.limits ?? DEFAULT_PARSE_LIMITS);
-    errors.push(...parsed.errors);
-    summary.skippedDocuments += parsed.skipped;
-    for (const resource of parsed.resources) {
+    errors.push(...outcome.errors);
+    summary.skippedDocuments += outcome.skipped;
+    for (const resource of outcome.retained) inventory.add(resource);
+    for (const scanned of outcome.scanned) {
       summary.resources += 1;
-      inventory.add(resource);
-      sink.resource(scanResource(resource, checks, ctx, tally, record));
+      if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) tally.evaluated(id);
+      scanned.findings.forEach(record);
+      sink.resource(scanned);
     }
-    parsed.release();
-    options.progress?.(done, units.length, summary.resources);
+  };
+  const scanHere = async (unit: InputUnit) => {
+    const read = await readUnit(unit, options);
+    if ('error' in read) return merge(read);
+    if (unit.source !== 'file') retainText(unit.file, read.text);
+    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, (resource) => resource));
+  };
+
+  const pool = await openPool(units, options);
+  try {
+    let done = 0;
+    for (const unit of units) {
+      const outcome = pool && isWorkerUnit(unit) ? await pool.take() : undefined;
+      if (outcome) merge(outcome);
+      else await scanHere(unit);
+      done += 1;
+      options.progress?.(done, units.length, summary.resources);
+    }
+  } finally {
+    await pool?.close();
   }
 
   const inventoryFindings = evaluateInventory(inventory, checks, ctx);
@@ -122,11 +144,70 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   return { summary, controls: tally.controls(), errors, checks: checks.all, inventory };
 }
 
-function scanResource(resource: Resource, checks: CheckSet, ctx: CheckContext, tally: PostureTally, record: (f: Finding) => void): ScannedResource {
+/** Files a worker can read by itself (stdin and generated text stay on the main thread). */
+function isWorkerUnit(unit: InputUnit): boolean {
+  return unit.source === 'file' && unit.text === undefined;
+}
+
+async function openPool(units: readonly InputUnit[], options: ScanOptions): Promise<ScanPool | undefined> {
+  const files = units.filter(isWorkerUnit).map((unit) => unit.file);
+  const count = plannedWorkers(files.length, () => totalBytes(files, PARALLEL_MIN_BYTES), options.workers);
+  if (count === 0) return undefined;
+  const script = workerScript();
+  const checkIds = script ? await builtinCheckIds(options.checks) : undefined;
+  if (!script || !checkIds) return undefined;
+  return new ScanPool(files, count, script, {
+    config: options.config,
+    checkIds,
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    limits: options.limits ?? DEFAULT_PARSE_LIMITS,
+  });
+}
+
+/** Sum of file sizes, stopping once `enough` is reached. */
+function totalBytes(files: readonly string[], enough: number): number {
+  let total = 0;
+  for (const file of files) {
+    try {
+      total += statSync(file).size;
+    } catch {
+      // Reported when the file is read.
+    }
+    if (total >= enough) break;
+  }
+  return total;
+}
+
+/**
+ * Parses and checks one file's text (on the main thread or in a worker): findings are located
+ * while the file's parse tree is held. `retain` picks what the inventory is given of each resource.
+ */
+export function scanText(
+  text: string,
+  origin: TextOrigin,
+  checks: CheckSet,
+  ctx: CheckContext,
+  limits: ParseLimits,
+  retain: (resource: Resource) => Resource | undefined,
+): FileOutcome {
+  const parsed = parseManifestText(text, origin, limits);
+  const scanned: ScannedResource[] = [];
+  const retained: Resource[] = [];
+  try {
+    for (const resource of parsed.resources) {
+      const kept = retain(resource);
+      if (kept) retained.push(kept);
+      scanned.push(scanResource(resource, checks, ctx));
+    }
+  } finally {
+    parsed.release();
+  }
+  return { errors: parsed.errors, skipped: parsed.skipped, scanned, retained };
+}
+
+export function scanResource(resource: Resource, checks: CheckSet, ctx: CheckContext): ScannedResource {
   const { findings, evaluated } = evaluateResource(resource, checks, ctx);
   const outOfScope = namespaceExclusionReason(ctx.config, resource.namespace);
-  if (outOfScope === undefined) for (const id of evaluated) tally.evaluated(id);
-  findings.forEach(record);
   const scanned: ScannedResource = { ref: refOf(resource), evaluated, findings };
   const { file, line, column } = resource.provenance;
   if (file !== undefined) scanned.location = { file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };

@@ -7,12 +7,31 @@ import { resolve } from 'node:path';
 import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
+import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
 
-const controlId = z.string().regex(/^A\.[5-8]\.\d{1,2}$/, 'expected an Annex A control id such as A.8.9');
+const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
+
+const controlId = z.string()
+  .regex(/^A\.[5-8]\.\d{1,2}$/, { message: 'expected an Annex A control id such as A.8.9', abort: true })
+  .refine((id) => ANNEX_A_IDS.has(id), { message: 'not an ISO/IEC 27001:2022 Annex A control (A.5.1–A.5.37, A.6.1–A.6.8, A.7.1–A.7.14, A.8.1–A.8.34)' });
+
+/** Adds an issue at `[index, 'control']` for each control listed a second time. */
+function uniqueControls(entries: ReadonlyArray<{ control: string }>, ctx: z.RefinementCtx, what: string): void {
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (seen.has(entry.control)) ctx.addIssue({ code: 'custom', path: [index, 'control'], message: `${entry.control} is listed twice in ${what}` });
+    seen.add(entry.control);
+  });
+}
+
+/** A non-empty string; `missing` is the message when the key is absent or empty. */
+function requiredText(missing: string) {
+  return z.string({ error: (issue) => (issue.input === undefined ? missing : 'expected text') }).min(1, missing);
+}
 
 const namespaceExclusion = z.object({
   name: z.string().min(1),
-  justification: z.string().min(1, 'a justification is required for every exclusion'),
+  justification: requiredText('a justification is required for every exclusion'),
 }).strict();
 
 export const configSchema = z.object({
@@ -27,9 +46,10 @@ export const configSchema = z.object({
   applicability: z.array(z.object({
     control: controlId,
     applicable: z.boolean(),
-    justification: z.string().min(1, 'a justification is required'),
-  }).strict()).default([]),
-  owners: z.array(z.object({ control: controlId, owner: z.string().min(1) }).strict()).default([]),
+    justification: requiredText('a justification is required'),
+  }).strict()).superRefine((entries, ctx) => uniqueControls(entries, ctx, 'applicability')).default([]),
+  owners: z.array(z.object({ control: controlId, owner: z.string().min(1) }).strict())
+    .superRefine((entries, ctx) => uniqueControls(entries, ctx, 'owners')).default([]),
   checks: z.object({
     /** Registries (prefixes such as `registry.example.com/` or `ghcr.io/acme/`) images may come from. */
     allowedRegistries: z.array(z.string().min(1)).default([]),
@@ -74,6 +94,11 @@ function lineOf(root: Node | null, path: ReadonlyArray<PropertyKey>, lines: Line
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 
+/** `applicability[0].control` from a zod issue path. */
+export function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
+}
+
 export function parseConfigText(text: string, file: string): AnnexaConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
@@ -84,7 +109,7 @@ export function parseConfigText(text: string, file: string): AnnexaConfig {
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(file, parsed.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.'),
+      field: fieldName(issue.path),
       line: lineOf(doc.contents, issue.path, lines),
       message: issue.message,
     })));

@@ -6,7 +6,9 @@
 import type { Check } from '../engine/check.js';
 import type { Finding } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
-import { ANNEX_A_TITLES, type Theme } from '../frameworks/annex-a-titles.js';
+import type { Theme } from '../frameworks/annex-a-titles.js';
+import { ISO27001_CONTROLS, automationOf } from '../frameworks/iso27001.js';
+import type { Automation } from '../frameworks/types.js';
 
 export type ControlStatusValue = 'pass' | 'fail' | 'manual' | 'not-applicable';
 
@@ -15,7 +17,13 @@ export interface ControlStatus {
   title: string;
   theme: Theme;
   status: ControlStatusValue;
+  /** How far the enabled checks can evidence the control (catalog judgement; `manual` when none maps). */
+  automation: Automation;
   findings: number;
+  /** Every enabled check mapped to the control, whether or not it ran. */
+  checks: string[];
+  /** In-scope findings per mapped check (only checks with findings). */
+  findingsByCheck: Record<string, number>;
   /** Mapped checks that ran on in-scope resources. */
   checksEvaluated: string[];
   /** Mapped checks with in-scope findings. */
@@ -27,12 +35,13 @@ export interface ControlStatus {
 export class PostureTally {
   private readonly checksByControl = new Map<string, string[]>();
   private readonly findingsByControl = new Map<string, number>();
+  private readonly findingsByCheck = new Map<string, number>();
   private readonly failedChecks = new Set<string>();
   private readonly evaluatedChecks = new Set<string>();
 
   constructor(checks: readonly Check[], private readonly config: AnnexaConfig) {
     for (const check of checks) {
-      for (const control of check.controls.iso27001) {
+      for (const control of new Set(check.controls.iso27001)) {
         const list = this.checksByControl.get(control);
         if (list) list.push(check.id);
         else this.checksByControl.set(control, [check.id]);
@@ -47,13 +56,15 @@ export class PostureTally {
   finding(finding: Finding): void {
     this.evaluatedChecks.add(finding.checkId);
     this.failedChecks.add(finding.checkId);
-    for (const control of finding.controls.iso27001) {
+    this.findingsByCheck.set(finding.checkId, (this.findingsByCheck.get(finding.checkId) ?? 0) + 1);
+    for (const control of new Set(finding.controls.iso27001)) {
       this.findingsByControl.set(control, (this.findingsByControl.get(control) ?? 0) + 1);
     }
   }
 
   controls(): ControlStatus[] {
-    return ANNEX_A_TITLES.map(({ id, title, theme }) => {
+    return ISO27001_CONTROLS.map((control) => {
+      const { id, title, theme } = control;
       const mapped = this.checksByControl.get(id) ?? [];
       const checksEvaluated = mapped.filter((c) => this.evaluatedChecks.has(c));
       const checksFailed = mapped.filter((c) => this.failedChecks.has(c));
@@ -64,7 +75,12 @@ export class PostureTally {
         : findings > 0 ? 'fail'
         : checksEvaluated.length > 0 ? 'pass'
         : 'manual';
-      const result: ControlStatus = { id, title, theme, status, findings, checksEvaluated, checksFailed };
+      const findingsByCheck: Record<string, number> = {};
+      for (const check of checksFailed) findingsByCheck[check] = this.findingsByCheck.get(check) ?? 0;
+      const result: ControlStatus = {
+        id, title, theme, status, automation: automationOf(control, mapped), findings,
+        checks: [...mapped], findingsByCheck, checksEvaluated, checksFailed,
+      };
       if (exclusion) result.justification = exclusion.justification;
       if (owner) result.owner = owner;
       return result;

@@ -2,10 +2,16 @@
 import type { ReporterFactory } from './reporter.js';
 import { jsonReporter } from './json.js';
 import { tableReporter } from './table.js';
+import { sarifReporter } from './sarif.js';
+import { junitReporter } from './junit.js';
+import { markdownReporter } from './markdown.js';
 
 export const REPORTERS = {
   table: tableReporter,
   json: jsonReporter,
+  sarif: sarifReporter,
+  junit: junitReporter,
+  markdown: markdownReporter,
 } satisfies Record<string, ReporterFactory>;
 
 export const REPORT_FORMATS = Object.keys(REPORTERS);

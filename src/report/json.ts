@@ -43,8 +43,8 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           skippedDocuments: summary.skippedDocuments,
           outOfScopeFindings: summary.outOfScopeFindings,
         },
-        controls: outcome.controls.map(({ id, title, theme, status, findings, checksEvaluated, justification, owner }) => ({
-          id, title, theme, status, findings, checks: checksEvaluated,
+        controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, justification, owner }) => ({
+          id, title, theme, status, automation, findings, checks: checksEvaluated,
           ...(justification !== undefined ? { justification } : {}),
           ...(owner !== undefined ? { owner } : {}),
         })),

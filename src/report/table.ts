@@ -1,6 +1,6 @@
 /** Terminal output: findings grouped by resource, a one-line summary, then control posture by theme. */
 import pc from 'picocolors';
-import type { Finding, Severity } from '../resources/types.js';
+import type { ControlRefs, Finding, Location, Severity } from '../resources/types.js';
 import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ReporterFactory } from './reporter.js';
@@ -16,13 +16,58 @@ function painter(color: boolean) {
     low: colors.cyan,
     info: colors.dim,
   };
-  return { ...colors, severity: (s: Severity) => bySeverity[s](s.toUpperCase().padEnd(8)) };
+  return { ...colors, severity: (s: Severity, text = s.toUpperCase().padEnd(8)) => bySeverity[s](text) };
 }
 
-function locationText(finding: Finding): string {
-  const loc = finding.location;
-  if (!loc?.file) return '';
-  return `${loc.file}${loc.line ? `:${loc.line}` : ''}${loc.column ? `:${loc.column}` : ''}`;
+/** `file:line` (and `:column` when asked); empty when the finding has no file. Stdin shows as `-`. */
+export function locationText(location: Location | undefined, withColumn = false): string {
+  if (!location?.file) return '';
+  const line = location.line ? `:${location.line}` : '';
+  return `${location.file}${line}${line && withColumn && location.column ? `:${location.column}` : ''}`;
+}
+
+const FRAMEWORK_LABELS: Record<string, string> = { iso27001: 'ISO 27001', cis: 'CIS', nsa: 'NSA/CISA', 'nist-800-190': 'NIST SP 800-190', pss: 'PSS' };
+
+/** Display name of a crosswalk key (`iso27001` → `ISO 27001`). */
+export function frameworkLabel(key: string): string {
+  return FRAMEWORK_LABELS[key] ?? key;
+}
+
+/** `ISO 27001 A.8.2, A.8.9; CIS 5.2.2; …` for every framework the check maps to. */
+export function controlsText(controls: ControlRefs): string {
+  return Object.entries(controls)
+    .filter(([, ids]) => Array.isArray(ids) && ids.length > 0)
+    .map(([framework, ids]) => `${frameworkLabel(framework)} ${(ids as string[]).join(', ')}`)
+    .join('; ');
+}
+
+const COLUMN_GAP = '  ';
+
+/** Rows of cells, each column padded to its widest cell (the last column is not padded). */
+export function alignColumns(rows: readonly string[][]): string[][] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
+  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))));
+}
+
+/** In-scope findings grouped by resource, most severe first; columns aligned across all groups. */
+function findingsSection(groups: ReadonlyMap<string, Finding[]>, p: ReturnType<typeof painter>): string[] {
+  const sorted = [...groups].map(([resource, findings]) => [resource, findings.filter((f) => !f.outOfScope)] as const)
+    .filter(([, findings]) => findings.length > 0)
+    .map(([resource, findings]) => [resource, [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId))] as const);
+  const all = sorted.flatMap(([, findings]) => findings);
+  const cells = alignColumns(all.map((f) => [f.severity.toUpperCase(), f.checkId, locationText(f.location) || '-', f.message]));
+  const rows = cells.map((row, i) => {
+    const [severity, checkId, location, message] = row as [string, string, string, string];
+    return `  ${p.severity(all[i]!.severity, severity)}${COLUMN_GAP}${checkId}${COLUMN_GAP}${p.dim(location)}${COLUMN_GAP}${message}`;
+  });
+  const out: string[] = [];
+  let next = 0;
+  for (const [resource, findings] of sorted) {
+    out.push(p.bold(resource), ...rows.slice(next, next + findings.length), '');
+    next += findings.length;
+  }
+  return out;
 }
 
 export function summaryLine(outcome: ScanOutcome): string {
@@ -55,19 +100,7 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
       findings.forEach(add);
     },
     finish(outcome) {
-      const out: string[] = [];
-      for (const [resource, findings] of groups) {
-        const inScope = findings.filter((f) => !f.outOfScope);
-        if (inScope.length === 0) continue;
-        inScope.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId));
-        const where = locationText(inScope[0]!).replace(/:\d+$/, '');
-        out.push(`${p.bold(resource)}${where ? p.dim(`  ${where.split(':').slice(0, 1)[0]}`) : ''}`);
-        for (const f of inScope) {
-          const line = f.location?.line ? p.dim(`:${f.location.line}`) : '';
-          out.push(`  ${p.severity(f.severity)} ${f.checkId.padEnd(40)} ${f.message}${line}`);
-        }
-        out.push('');
-      }
+      const out = findingsSection(groups, p);
       const outOfScope = [...groups.values()].flat().filter((f) => f.outOfScope);
       if (outOfScope.length > 0) {
         out.push(p.bold(`Out of scope (${outOfScope.length} finding${outOfScope.length === 1 ? '' : 's'} not counted against controls):`));
@@ -96,7 +129,10 @@ function themeSummary(outcome: ScanOutcome, p: ReturnType<typeof painter>): stri
   const rows = themes.map((theme) => {
     const controls = outcome.controls.filter((c) => c.theme === theme);
     const count = (status: string) => controls.filter((c) => c.status === status).length;
-    return `  ${theme.padEnd(15)} ${String(controls.length).padStart(3)} controls: ${p.green(`${count('pass')} pass`)}, ${p.red(`${count('fail')} fail`)}, ${count('manual')} manual, ${count('not-applicable')} not applicable`;
+    const withChecks = controls.filter((c) => c.automation !== 'manual').length;
+    return `  ${theme.padEnd(15)} ${String(controls.length).padStart(3)} controls: ${p.green(`${count('pass')} pass`)}, ${p.red(`${count('fail')} fail`)}, ${count('manual')} manual, ${count('not-applicable')} not applicable (${withChecks} with checks)`;
   });
-  return `ISO/IEC 27001:2022 Annex A posture:\n${rows.join('\n')}`;
+  const failing = outcome.controls.filter((c) => c.status === 'fail').map((c) => `${c.id} (${c.findings})`);
+  const tail = failing.length > 0 ? [`  failing: ${failing.join(', ')}`] : [];
+  return [`ISO/IEC 27001:2022 Annex A posture:`, ...rows, ...tail, '  manual controls need a record: see "annexa soa"'].join('\n');
 }

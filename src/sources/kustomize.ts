@@ -9,6 +9,6 @@ export function kustomizeBuild(dir: string, maxBytes: number, kubectl = process.
   if (error?.code === 'ENOENT') return { file: dir, message: `--kustomize needs "${kubectl}" on the PATH; it was not found` };
   if (error?.code === 'ENOBUFS') return { file: dir, message: `kustomize output is over the ${maxBytes}-byte limit; refused` };
   if (error) return { file: dir, message: `kubectl kustomize failed: ${error.message}` };
-  if (run.status !== 0) return { file: dir, message: `kubectl kustomize failed: ${(run.stderr || '').trim().split('\n')[0] ?? `exit ${run.status}`}` };
+  if (run.status !== 0) return { file: dir, message: `kubectl kustomize failed: ${(run.stderr || '').trim().split('\n')[0] || `exit ${run.status}`}` };
   return { source: 'kustomize', file: `kustomize:${dir}`, text: run.stdout };
 }

@@ -1,15 +1,43 @@
 /**
- * Source positions for finding paths. Positions are costly, so the parse tree of a file is held only
- * while that file is being checked; afterwards a position is found by parsing the file again
- * (cross-resource findings are few, and this keeps memory bounded by the largest file).
+ * Parsing YAML into documents that can also tell where a path sits in the source, and source
+ * positions for finding paths.
+ *
+ * Positions are costly, so the parse tree of a file is held only while that file is being checked;
+ * afterwards a position is found by parsing the file again (cross-resource findings are few, and
+ * this keeps memory bounded by the largest file).
+ *
+ * Speed (DESIGN.md §3c): most manifests use a small part of YAML (block maps and sequences, plain,
+ * quoted and block scalars, `{}` and `[]`). For those, values are built straight from the concrete
+ * syntax tree of `yaml`'s parser and paths are located on it, skipping the `Document` node tree and
+ * `toJS()`; this halves parse time. Anything outside that subset (anchors, aliases, tags,
+ * directives, non-empty flow collections, tabs, parse errors, duplicate or non-scalar keys, …)
+ * makes the whole file go through `parseAllDocuments`, so values, errors and positions are always
+ * exactly what `yaml` gives.
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import { CST, LineCounter, Parser, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
 import type { Location, Provenance } from '../resources/types.js';
 import { parsePath, type PathSegment } from '../resources/object-path.js';
 
+/** One YAML document of a file. */
+export interface SourceDocument {
+  /** Offset of the document's content (of the document itself when it has none). */
+  readonly start: number;
+  /** Parse errors; a document with errors has no value. */
+  readonly errors: Document.Parsed['errors'];
+  /** The document as plain data (may throw on alias limits, like `Document.toJS`). */
+  toJS(maxAliasCount: number): unknown;
+  /** Offset of the deepest node along `path` (the key of a map entry, or the item of a sequence). */
+  offsetOf(path: readonly PathSegment[]): number | undefined;
+}
+
+export interface SourceDocuments {
+  docs: SourceDocument[];
+  lines: LineCounter;
+}
+
 interface FilePositions {
-  docs: Document.Parsed[];
+  docs: SourceDocument[];
   lines: LineCounter;
 }
 
@@ -18,7 +46,295 @@ const open = new Map<string, FilePositions>();
 const retainedTexts = new Map<string, string>();
 let lastReparsed: { file: string; positions: FilePositions } | undefined;
 
-export function registerPositions(file: string, docs: Document.Parsed[], lines: LineCounter): () => void {
+/**
+ * `yaml` reads `process.env.LOG_TOKENS` once per token (and `LOG_STREAM` once per document). On
+ * Node every `process.env` read is a native getenv lookup, which made up about a third of parse
+ * time. While the (synchronous) parse runs, `process.env` is an object whose own properties hold
+ * those two values and whose prototype is the real environment, so any other read is unchanged.
+ */
+function withFastEnv<T>(parse: () => T): T {
+  const env = process.env;
+  const fast = Object.create(env) as NodeJS.ProcessEnv;
+  for (const key of ['LOG_TOKENS', 'LOG_STREAM']) {
+    Object.defineProperty(fast, key, { value: env[key], enumerable: env[key] !== undefined, writable: true, configurable: true });
+  }
+  process.env = fast;
+  try {
+    return parse();
+  } finally {
+    process.env = env;
+  }
+}
+
+/** Parses every document of `text`: through the fast path when it can, else with `parseAllDocuments`. */
+export function parseSourceDocuments(text: string): SourceDocuments {
+  return withFastEnv(() => parseFast(text) ?? parseFull(text));
+}
+
+/** The `parseAllDocuments` path (exported for tests that compare both paths). */
+export function parseFull(text: string): SourceDocuments {
+  const lines = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[] | Document.Parsed;
+  const docs = (Array.isArray(parsed) ? parsed : [parsed]).map((doc): SourceDocument => ({
+    start: doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0,
+    errors: doc.errors,
+    toJS: (maxAliasCount) => doc.toJS({ maxAliasCount }),
+    offsetOf: (path) => offsetOfPath(doc.contents, path),
+  }));
+  return { docs, lines };
+}
+
+/** Offset of the deepest node along `path` in a `yaml` node tree. */
+export function offsetOfPath(root: Node | null, path: readonly PathSegment[]): number | undefined {
+  let node: unknown = root;
+  let offset = root?.range?.[0];
+  for (const segment of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      offset = item.range?.[0] ?? offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: values and positions from the concrete syntax tree.
+
+/** Thrown (never escapes) when a file needs the full parser. */
+const FALLBACK = { fallback: true } as const;
+
+function fallback(): never {
+  throw FALLBACK;
+}
+
+const NO_ERRORS: Document.Parsed['errors'] = [];
+
+/** The fast path, or undefined when the text needs the full parser (exported for tests). */
+export function parseFast(text: string): SourceDocuments | undefined {
+  const lines = new LineCounter();
+  const docs: SourceDocument[] = [];
+  try {
+    for (const token of new Parser(lines.addNewLine).parse(text)) {
+      switch (token.type) {
+        case 'document': {
+          const value = token.value;
+          // Empty documents: `yaml` places an empty node by rules not worth copying here.
+          if (value === undefined) fallback();
+          checkDocumentProps(token, text);
+          const js = toValue(value, text);
+          docs.push({
+            start: value.offset,
+            errors: NO_ERRORS,
+            toJS: () => js,
+            offsetOf: (path) => cstOffsetOfPath(value, path),
+          });
+          break;
+        }
+        case 'comment':
+        case 'newline':
+        case 'space':
+        case 'byte-order-mark':
+          break;
+        default:
+          fallback(); // directives, `...`, errors
+      }
+    }
+  } catch (error) {
+    if (error === FALLBACK || error instanceof RangeError) return undefined;
+    throw error;
+  }
+  return { docs, lines };
+}
+
+function checkDocumentProps(doc: CST.Document, text: string): void {
+  let docStart = false;
+  let newlineAfterStart = false;
+  for (const token of doc.start) {
+    if (token.type === 'doc-start') docStart = true;
+    else if (token.type === 'newline') newlineAfterStart = docStart;
+    else checkTrivia(token, text);
+  }
+  // `--- value` on one line: only the full parser knows what is allowed there.
+  if (docStart && !newlineAfterStart && doc.value !== undefined) fallback();
+  for (const token of doc.end ?? []) if (token.type !== 'newline') checkTrivia(token, text);
+}
+
+/** Spaces (without tabs) and comments preceded by white space; anything else needs the full parser. */
+function checkTrivia(token: CST.SourceToken, text: string): void {
+  if (token.type === 'space') {
+    if (token.source.includes('\t')) fallback();
+  } else if (token.type === 'comment') {
+    if (token.offset > 0 && text[token.offset - 1] !== ' ' && text[token.offset - 1] !== '\n') fallback();
+  } else if (token.type !== 'newline') {
+    fallback();
+  }
+}
+
+function scalarSource(token: CST.Token): { value: string; plain: boolean } {
+  if (token.type !== 'scalar' && token.type !== 'single-quoted-scalar' && token.type !== 'double-quoted-scalar' && token.type !== 'block-scalar') fallback();
+  const resolved = CST.resolveAsScalar(token, true, fallback);
+  if (!resolved) fallback();
+  return { value: resolved.value, plain: token.type === 'scalar' };
+}
+
+const NULL = /^(?:~|[Nn]ull|NULL)?$/;
+const BOOL = /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const INT_OCT = /^0o[0-7]+$/;
+const INT = /^[-+]?[0-9]+$/;
+const INT_HEX = /^0x[0-9a-fA-F]+$/;
+const FLOAT_NAN = /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/;
+const FLOAT_EXP = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/;
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/;
+/** First characters that can start a non-string plain scalar of the core schema. */
+const MAYBE_TYPED = /^[-+.~0-9nNtTfF]/;
+
+/** A plain scalar resolved with `yaml`'s core schema (YAML 1.2), tests in `yaml`'s order. */
+function plainValue(source: string): string | number | boolean | null {
+  if (source === '') return null;
+  if (!MAYBE_TYPED.test(source)) return source;
+  if (NULL.test(source)) return null;
+  if (BOOL.test(source)) return source[0] === 't' || source[0] === 'T';
+  if (INT_OCT.test(source)) return parseInt(source.substring(2), 8);
+  if (INT.test(source)) return parseInt(source, 10);
+  if (INT_HEX.test(source)) return parseInt(source.substring(2), 16);
+  if (FLOAT_NAN.test(source)) return source.slice(-3).toLowerCase() === 'nan' ? NaN : source[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  if (FLOAT_EXP.test(source) || FLOAT.test(source)) return parseFloat(source);
+  return source;
+}
+
+function scalarValue(token: CST.Token): string | number | boolean | null {
+  const { value, plain } = scalarSource(token);
+  return plain ? plainValue(value) : value;
+}
+
+/** A map key as `yaml` resolves it; keys that are not plain strings, numbers or booleans need the full parser. */
+function keyValue(token: CST.Token): string | number | boolean {
+  if (token.type === 'block-scalar') fallback();
+  const value = scalarValue(token);
+  if (value === null || (typeof value === 'number' && Number.isNaN(value)) || value === '<<') fallback();
+  return value;
+}
+
+function toValue(token: CST.Token, text: string): unknown {
+  switch (token.type) {
+    case 'scalar':
+    case 'single-quoted-scalar':
+    case 'double-quoted-scalar':
+    case 'block-scalar':
+      return scalarValue(token);
+    case 'block-map':
+      return blockMap(token, text);
+    case 'block-seq':
+      return blockSeq(token, text);
+    case 'flow-collection':
+      return emptyFlow(token, text);
+    default:
+      return fallback(); // aliases, errors
+  }
+}
+
+function blockMap(map: CST.BlockMap, text: string): Record<string, unknown> {
+  const object: Record<string, unknown> = {};
+  const keys = new Set<string | number | boolean>();
+  const last = map.items.length - 1;
+  map.items.forEach((item, i) => {
+    for (const token of item.start) checkTrivia(token, text);
+    const { key, sep, value } = item;
+    if (item.explicitKey) fallback();
+    if (!key && !sep) {
+      // A trailing comment of the map.
+      if (i !== last) fallback();
+      return;
+    }
+    if (!key || !sep || !('indent' in key) || key.indent !== map.indent || !('source' in key) || key.source.includes('\n')) fallback();
+    let indicator: CST.SourceToken | undefined;
+    let newline = false;
+    for (const token of sep) {
+      if (token.type === 'map-value-ind') {
+        if (indicator || newline) fallback();
+        indicator = token;
+      } else if (token.type === 'newline') {
+        if (!indicator) fallback();
+        newline = true;
+      } else {
+        checkTrivia(token, text);
+      }
+    }
+    if (!indicator || indicator.offset - key.offset > 1000) fallback();
+    if (value && (value.type === 'block-map' || value.type === 'block-seq') && !newline) fallback();
+    const jsKey = keyValue(key);
+    if (keys.has(jsKey)) fallback();
+    keys.add(jsKey);
+    const jsValue = value ? toValue(value, text) : null;
+    const name = String(jsKey);
+    if (name in object) Object.defineProperty(object, name, { value: jsValue, writable: true, enumerable: true, configurable: true });
+    else object[name] = jsValue;
+  });
+  return object;
+}
+
+function blockSeq(seq: CST.BlockSequence, text: string): unknown[] {
+  const array: unknown[] = [];
+  const last = seq.items.length - 1;
+  seq.items.forEach((item, i) => {
+    const [indicator, ...rest] = item.start;
+    if (indicator?.type !== 'seq-item-ind') {
+      // A trailing comment of the sequence.
+      if (i !== last || item.value) fallback();
+      for (const token of item.start) checkTrivia(token, text);
+      return;
+    }
+    for (const token of rest) checkTrivia(token, text);
+    if (!item.value) fallback();
+    array.push(toValue(item.value, text));
+  });
+  return array;
+}
+
+function emptyFlow(flow: CST.FlowCollection, text: string): Record<string, never> | never[] {
+  const [end, ...trailing] = flow.end;
+  const map = flow.start.source === '{';
+  if (flow.items.length > 0 || end?.source !== (map ? '}' : ']')) fallback();
+  for (const token of trailing) checkTrivia(token, text);
+  return map ? {} : [];
+}
+
+/** Offset of the deepest node along `path` in a document parsed by the fast path. */
+function cstOffsetOfPath(root: CST.Token | undefined, path: readonly PathSegment[]): number | undefined {
+  let node = root;
+  let offset = root?.offset;
+  for (const segment of path) {
+    if (node?.type === 'block-map') {
+      const wanted = String(segment);
+      const item = node.items.find((it) => it.key && String(keyValue(it.key)) === wanted);
+      if (!item?.key) break;
+      offset = item.key.offset;
+      node = item.value;
+    } else if (node?.type === 'block-seq' && typeof segment === 'number') {
+      const item = node.items.filter((it) => it.value !== undefined)[segment];
+      if (!item?.value) break;
+      offset = item.value.offset;
+      node = item.value;
+    } else {
+      break;
+    }
+  }
+  return offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions of findings.
+
+export function registerPositions(file: string, docs: SourceDocument[], lines: LineCounter): () => void {
   const entry = { docs, lines };
   open.set(file, entry);
   return () => {
@@ -42,48 +358,24 @@ function positionsOf(file: string): FilePositions | undefined {
       return undefined;
     }
   }
-  const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[];
-  const positions = { docs: Array.isArray(docs) ? docs : [docs], lines };
+  const positions = parseSourceDocuments(text);
   lastReparsed = { file, positions };
   return positions;
-}
-
-/** Offset of the deepest node along `path` (the key of a map entry, or the item of a sequence). */
-export function offsetOfPath(root: Node | null, path: readonly PathSegment[]): number | undefined {
-  let node: unknown = root;
-  let offset = root?.range?.[0];
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair) break;
-      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return offset;
 }
 
 /** Where `path` (relative to the resource) sits in the resource's source; falls back to the document start. */
 export function locate(provenance: Provenance, path: string): Location | undefined {
   if (!provenance.file) return undefined;
-  const fallback: Location = { file: provenance.file };
-  if (provenance.line !== undefined) fallback.line = provenance.line;
-  if (provenance.column !== undefined) fallback.column = provenance.column;
-  if (provenance.source !== 'file' && provenance.source !== 'stdin' && provenance.source !== 'kustomize') return fallback;
-  if (provenance.documentIndex === undefined) return fallback;
+  const fallbackLocation: Location = { file: provenance.file };
+  if (provenance.line !== undefined) fallbackLocation.line = provenance.line;
+  if (provenance.column !== undefined) fallbackLocation.column = provenance.column;
+  if (provenance.source !== 'file' && provenance.source !== 'stdin' && provenance.source !== 'kustomize') return fallbackLocation;
+  if (provenance.documentIndex === undefined) return fallbackLocation;
   const positions = positionsOf(provenance.file);
   const doc = positions?.docs[provenance.documentIndex];
-  if (!positions || !doc) return fallback;
-  const offset = offsetOfPath(doc.contents, [...(provenance.itemPath ?? []), ...parsePath(path)]);
-  if (offset === undefined) return fallback;
+  if (!positions || !doc) return fallbackLocation;
+  const offset = doc.offsetOf([...(provenance.itemPath ?? []), ...parsePath(path)]);
+  if (offset === undefined) return fallbackLocation;
   const pos = positions.lines.linePos(offset);
   return { file: provenance.file, line: pos.line, column: pos.col };
 }

@@ -2,11 +2,10 @@
  * Turns the text of one manifest file into Kubernetes resources with provenance.
  * YAML and JSON (a JSON file is YAML) with several documents, `kind: List` and `*List` items.
  */
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { InputError, JsonObject, Provenance, Resource, SourceKind } from '../resources/types.js';
 import type { PathSegment } from '../resources/object-path.js';
 import { redactResource } from '../resources/redact.js';
-import { offsetOfPath, registerPositions } from './locate.js';
+import { parseSourceDocuments, registerPositions, type SourceDocuments } from './locate.js';
 
 export interface ParseLimits {
   /** Largest alias expansion accepted per document (billion-laughs guard). */
@@ -72,31 +71,30 @@ export function parseManifestText(
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): ParsedFile & { release(): void } {
   const result: ParsedFile = { resources: [], errors: [], skipped: 0 };
-  const lines = new LineCounter();
-  let docs: Document.Parsed[];
+  let parsed: SourceDocuments;
   try {
-    docs = parseAllDocuments(text, { lineCounter: lines }) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = [docs];
+    parsed = parseSourceDocuments(text);
   } catch (error) {
     const message = error instanceof RangeError ? 'nested too deeply to parse; refused' : `cannot parse: ${firstLine(errorMessage(error))}`;
     result.errors.push({ file: origin.file, message });
     return { ...result, release: () => undefined };
   }
+  const { docs, lines } = parsed;
   const release = registerPositions(origin.file, docs, lines);
 
   docs.forEach((doc, documentIndex) => {
-    const startOffset = doc.contents?.range?.[0] ?? doc.range?.[0] ?? 0;
-    const start = lines.linePos(startOffset);
+    const start = lines.linePos(doc.start);
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const pos = error.linePos?.[0] ?? start;
-        result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message: firstLine(error.message) });
+        const message = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to parse; refused' : firstLine(error.message);
+        result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message });
       }
       return;
     }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      value = doc.toJS(limits.maxAliasCount);
     } catch (error) {
       result.errors.push({ file: origin.file, line: start.line, column: start.col, message: refusalMessage(error) });
       return;
@@ -113,7 +111,7 @@ export function parseManifestText(
       return;
     }
     const positionOf = (itemPath: PathSegment[]) => {
-      const offset = offsetOfPath(doc.contents, itemPath);
+      const offset = doc.offsetOf(itemPath);
       const pos = offset === undefined ? start : lines.linePos(offset);
       return { line: pos.line, column: pos.col };
     };

@@ -1,3 +1,22 @@
 import type { Check } from '../../engine/check.js';
+import defaultDenyIngress from './default-deny-ingress.js';
+import defaultDenyEgress from './default-deny-egress.js';
+import workloadNotSelected from './workload-not-selected.js';
+import policyAllowsAll from './policy-allows-all.js';
+import metadataEgress from './metadata-egress.js';
+import loadBalancerSourceRanges from './loadbalancer-source-ranges.js';
+import nodePortService from './nodeport-service.js';
+import ingressTls from './ingress-tls.js';
+import serviceExternalIps from './service-external-ips.js';
 
-export const networkChecks: Check[] = [];
+export const networkChecks: Check[] = [
+  defaultDenyIngress,
+  defaultDenyEgress,
+  workloadNotSelected,
+  policyAllowsAll,
+  metadataEgress,
+  loadBalancerSourceRanges,
+  nodePortService,
+  ingressTls,
+  serviceExternalIps,
+];

@@ -1,0 +1,5 @@
+/** Cluster-wide concerns visible in manifests: API versions the cluster no longer serves. */
+import type { Check } from '../../engine/check.js';
+import deprecatedApi from './deprecated-api.js';
+
+export const clusterChecks: Check[] = [deprecatedApi];

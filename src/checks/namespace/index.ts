@@ -1,0 +1,6 @@
+/** Namespace-level resource policies: LimitRanges and ResourceQuotas for namespaces that run workloads. */
+import type { Check } from '../../engine/check.js';
+import limitRange from './limit-range.js';
+import resourceQuota from './resource-quota.js';
+
+export const namespaceChecks: Check[] = [limitRange, resourceQuota];

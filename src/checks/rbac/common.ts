@@ -1,0 +1,166 @@
+/**
+ * Shared machinery of the RBAC risk checks. A permission check looks at every grant (binding × subject)
+ * of the input, skips Kubernetes' own bootstrap bindings, and reports the grants whose role allows a risky
+ * action. Severity starts from the check's and is adjusted by:
+ * - reach: a grant confined to one namespace (RoleBinding) is one level lower than a cluster-wide one;
+ * - holder: a ServiceAccount that an internet-exposed workload runs as, or a group everyone is in, is one
+ *   level higher; a human User or Group one level lower than a workload's ServiceAccount;
+ * - resourceNames: a rule limited to named objects is one level lower.
+ * Grants to `system:masters` are skipped: that group bypasses RBAC altogether.
+ */
+import type { InventoryViolation } from '../../engine/check.js';
+import type { Inventory } from '../../inventory/inventory.js';
+import type { JsonObject, Severity } from '../../resources/types.js';
+import { SEVERITIES } from '../../resources/types.js';
+import {
+  apiGroupMatches, bindingLabel, isFullWildcard, rbacModelOf, resourceMatches, roleLabel, ruleText, ServiceAccountUsage,
+  subjectLabel, verbMatches, type Grant, type Holder, type HolderType, type PolicyRule, type RbacModel, type RoleNode,
+} from '../../inventory/rbac/index.js';
+
+export const NSA_RBAC = 'Authentication and authorization: least-privilege RBAC';
+export const RBAC_INPUT_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
+
+export interface RbacContext {
+  model: RbacModel;
+  usage: ServiceAccountUsage;
+}
+
+export function rbacContext(inventory: Inventory): RbacContext {
+  return { model: rbacModelOf(inventory), usage: ServiceAccountUsage.of(inventory) };
+}
+
+const HOLDER_SHIFT: Record<HolderType, number> = {
+  'exposed-workload': 1, 'broad-group': 1, workload: 0, 'service-account': 0, user: -1, group: -1, masters: 0,
+};
+
+/** Moves a severity up (positive) or down (negative), staying between low and critical. */
+export function shift(severity: Severity, by: number): Severity {
+  const index = SEVERITIES.indexOf(severity) - by;
+  return SEVERITIES[Math.max(0, Math.min(SEVERITIES.indexOf('low'), index))]!;
+}
+
+/** True when the role grants everything (a `*` verb on `*` resources of `*` groups), like cluster-admin. */
+export function isAdminEquivalent(role: RoleNode): boolean {
+  return role.rules.some(isFullWildcard);
+}
+
+/** A set of risky actions: any of `verbs` on any of `resources` (`pods/exec` style) of `group`. */
+export interface Capability {
+  verbs: readonly string[];
+  group: string;
+  resources: readonly string[];
+}
+
+/** `verb resource` pairs of the capability the rule allows (ignoring resourceNames). */
+export function capabilityGrants(rule: PolicyRule, capability: Capability): string[] {
+  if (!apiGroupMatches(rule, capability.group)) return [];
+  const out: string[] = [];
+  for (const combined of capability.resources) {
+    const [resource, subresource] = combined.split('/') as [string, string | undefined];
+    if (!resourceMatches(rule, resource, subresource)) continue;
+    for (const verb of capability.verbs) if (verbMatches(rule, verb)) out.push(`${verb} ${combined}`);
+  }
+  return out;
+}
+
+export interface RuleMatch {
+  /** What the rule allows, for the message: `get secrets`, `create pods/exec`. */
+  actions: string[];
+  rule: PolicyRule;
+}
+
+export interface PermissionSpec {
+  /** What the grant allows, per rule; empty when the rule is harmless for this check. */
+  match(rule: PolicyRule): string[];
+  /** Which grants count: all (default), cluster-wide only, or cluster-wide plus the listed namespaces. */
+  reach?: 'any' | 'cluster' | { namespaces: readonly string[] };
+  /** Skip roles equivalent to cluster-admin (reported by rbac.cluster-admin-binding). Default true. */
+  skipAdminEquivalent?: boolean;
+  /** Lower the severity of namespace-confined grants. Default true. */
+  reachShift?: boolean;
+}
+
+function inReach(grant: Grant, reach: PermissionSpec['reach']): boolean {
+  if (reach === undefined || reach === 'any') return true;
+  if (grant.namespace === undefined) return true;
+  return reach !== 'cluster' && reach.namespaces.includes(grant.namespace);
+}
+
+function matchesOf(role: RoleNode, spec: PermissionSpec): RuleMatch[] {
+  return role.rules.flatMap((rule) => {
+    const actions = spec.match(rule);
+    return actions.length > 0 ? [{ actions, rule }] : [];
+  });
+}
+
+function holderText(grant: Grant, holder: Holder): string {
+  const running = holder.workloads.map((w) => w.workload);
+  const exposed = holder.workloads.flatMap((w) => w.exposedBy);
+  switch (holder.type) {
+    case 'exposed-workload': return `; held by ${running.join(', ')}, exposed by ${[...new Set(exposed)].join(', ')}`;
+    case 'workload': return `; held by ${running.join(', ')}`;
+    case 'broad-group': return `; ${grant.subject.name} is an implicit group of many identities`;
+    default: return '';
+  }
+}
+
+export interface GrantFacts {
+  severity: Severity;
+  details: JsonObject;
+  text: string;
+}
+
+export interface FactOptions {
+  /** Added to the severity shift (e.g. -1 for rules limited by resourceNames). */
+  extraShift?: number;
+  /** Lower namespace-confined grants by one level (default true). */
+  reachShift?: boolean;
+  /** Adjust by holder (default true). */
+  holderShift?: boolean;
+}
+
+/** Severity, details and message tail of a grant, from its reach and its holder. */
+export function grantFacts(grant: Grant, holder: Holder, base: Severity, options: FactOptions = {}): GrantFacts {
+  const clusterWide = grant.namespace === undefined;
+  const reach = clusterWide || options.reachShift === false ? 0 : -1;
+  const by = (options.holderShift === false ? 0 : HOLDER_SHIFT[holder.type]) + reach + (options.extraShift ?? 0);
+  const details: JsonObject = {
+    reach: clusterWide ? 'cluster' : 'namespace',
+    holder: holder.type,
+    subject: subjectLabel(grant.subject),
+    binding: bindingLabel(grant.binding),
+    role: roleLabel(grant.role),
+    workloads: holder.workloads.map((w) => w.workload),
+    exposedBy: [...new Set(holder.workloads.flatMap((w) => w.exposedBy))],
+  };
+  if (!clusterWide) details.namespace = grant.namespace!;
+  const where = clusterWide ? 'cluster-wide' : `in namespace ${grant.namespace}`;
+  const text = `${where} via ${roleLabel(grant.role)} (${bindingLabel(grant.binding)})${holderText(grant, holder)}`;
+  return { severity: shift(base, by), details, text };
+}
+
+/** Violations of a permission check: one per binding subject whose role allows the risky action. */
+export function* permissionViolations(inventory: Inventory, base: Severity, spec: PermissionSpec): Iterable<InventoryViolation> {
+  const { model, usage } = rbacContext(inventory);
+  const memo = new Map<RoleNode, RuleMatch[]>();
+  for (const grant of model.grants()) {
+    if (grant.binding.systemDefault || !inReach(grant, spec.reach)) continue;
+    if (spec.skipAdminEquivalent !== false && isAdminEquivalent(grant.role)) continue;
+    let matches = memo.get(grant.role);
+    if (!matches) memo.set(grant.role, (matches = matchesOf(grant.role, spec)));
+    if (matches.length === 0) continue;
+    const holder = usage.holderOf(grant.subject);
+    if (holder.type === 'masters') continue;
+    const named = matches.every((m) => m.rule.resourceNames.length > 0);
+    const facts = grantFacts(grant, holder, base, { extraShift: named ? -1 : 0, reachShift: spec.reachShift !== false });
+    const actions = [...new Set(matches.flatMap((m) => m.actions))];
+    facts.details.grants = matches.map((m) => ruleText(m.rule));
+    yield {
+      resource: grant.binding.resource,
+      path: `subjects[${grant.index}]`,
+      severity: facts.severity,
+      message: `${subjectLabel(grant.subject)} can ${actions.join(', ')}${named ? ' (named objects only)' : ''} ${facts.text}`,
+      details: facts.details,
+    };
+  }
+}

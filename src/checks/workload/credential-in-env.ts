@@ -1,0 +1,64 @@
+import { defineCheck } from '../../engine/check.js';
+import { looksLikeCredential } from '../../resources/redact.js';
+import { envEntries, exampleCronJob, exampleDeployment, examplePod, isPlaceholderValue } from './util.js';
+
+export default defineCheck({
+  id: 'secrets.credential-in-env',
+  title: 'Credentials must not be written as literal environment values',
+  severity: 'high',
+  domain: 'secrets',
+  scope: 'pod',
+  rationale:
+    'A password, token or key written into a pod spec is stored in plain text in Git, in the API server, in etcd backups and in every tool that reads workloads; anyone with read access to Deployments holds the credential.',
+  remediation:
+    'Move the value into a Secret (or an external secret store) and reference it with env[].valueFrom.secretKeyRef or, better, a mounted secret volume; then rotate the exposed credential.',
+  controls: {
+    iso27001: ['A.5.17', 'A.8.4', 'A.8.12'],
+    cis: ['5.4.1'],
+    nsa: ['Secrets'],
+    'nist-800-190': ['4.1.4'],
+  },
+  equivalents: ['C-0012', 'C-0259'],
+  *check(pod) {
+    for (const c of pod.containers) {
+      for (const entry of envEntries(c)) {
+        const { name, value } = entry.value;
+        if (typeof name !== 'string' || typeof value !== 'string' || isPlaceholderValue(value)) continue;
+        if (!looksLikeCredential(name, value)) continue;
+        // The message names the variable only: the value must never reach a report.
+        yield { path: `${entry.path}.value`, message: `container "${c.name}" sets ${name} to a literal value that looks like a credential` };
+      }
+    }
+  },
+  examples: {
+    valid: [
+      examplePod(`
+        containers:
+          - name: app
+            image: nginx
+            env:
+              - { name: DB_PASSWORD, valueFrom: { secretKeyRef: { name: db, key: password } } }
+              - { name: LOG_LEVEL, value: info }
+              - { name: TOKEN_FILE, value: /var/run/secrets/app/token }
+              - { name: AUTH_ENABLED, value: "true" }`),
+    ],
+    invalid: [
+      {
+        manifest: exampleDeployment(`
+          containers:
+            - name: app
+              image: nginx
+              env:
+                - { name: LOG_LEVEL, value: info }
+                - { name: DB_PASSWORD, value: hunter2 }
+                - { name: DATABASE_URL, value: "postgres://app:s3cret@db:5432/app" }`),
+        paths: ['spec.template.spec.containers[0].env[1].value', 'spec.template.spec.containers[0].env[2].value'],
+      },
+      {
+        manifest: exampleCronJob(`
+          containers: [{ name: job, image: busybox, env: [{ name: GITHUB, value: ghp_abcdefghijklmnopqrstuvwxyz0123456789 }] }]`),
+        paths: ['spec.jobTemplate.spec.template.spec.containers[0].env[0].value'],
+      },
+    ],
+  },
+});

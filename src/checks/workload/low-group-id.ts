@@ -1,0 +1,48 @@
+import { defineCheck } from '../../engine/check.js';
+import { effectiveField, exampleDeployment, examplePod, isWindowsPod } from './util.js';
+import { HIGH_ID_THRESHOLD } from './low-user-id.js';
+
+export default defineCheck({
+  id: 'workload.low-group-id',
+  title: 'Containers should run with a GID above 10000',
+  severity: 'low',
+  domain: 'workload',
+  scope: 'pod',
+  rationale:
+    'As with UIDs, a low container GID may be a real group on the node (adm, docker, disk…), granting access to host files once anything leaks across the boundary.',
+  remediation: 'Set securityContext.runAsGroup to a GID above 10000 on the pod or on every container.',
+  controls: {
+    iso27001: ['A.8.2', 'A.8.9'],
+    nsa: ['Pod security: non-root and unprivileged containers'],
+    'nist-800-190': ['4.5.4'],
+  },
+  equivalents: ['KSV-0021'],
+  *check(pod) {
+    if (isWindowsPod(pod)) return;
+    const reported = new Set<string>();
+    for (const c of pod.containers) {
+      const gid = effectiveField(pod, c, 'runAsGroup');
+      if (typeof gid?.value === 'number' && gid.value > HIGH_ID_THRESHOLD) continue;
+      const path = gid?.path ?? `${c.path}.securityContext.runAsGroup`;
+      if (reported.has(path)) continue;
+      reported.add(path);
+      yield gid
+        ? { path, message: `container "${c.name}" runs with GID ${String(gid.value)} (not above ${HIGH_ID_THRESHOLD})` }
+        : { path, message: `container "${c.name}" does not set runAsGroup (the image decides the GID)` };
+    }
+  },
+  examples: {
+    valid: [examplePod(`
+      securityContext: { runAsGroup: 10001 }
+      containers: [{ name: app, image: nginx }]`)],
+    invalid: [
+      {
+        manifest: exampleDeployment(`
+          containers:
+            - { name: app, image: nginx, securityContext: { runAsGroup: 1000 } }
+            - { name: sidecar, image: envoy }`),
+        paths: ['spec.template.spec.containers[0].securityContext.runAsGroup', 'spec.template.spec.containers[1].securityContext.runAsGroup'],
+      },
+    ],
+  },
+});

@@ -1,0 +1,161 @@
+/**
+ * `annexa pss check PATH... --level L --version V`: every Pod and pod template judged exactly as the
+ * upstream PodSecurity admission controller would judge it in a namespace enforcing L at V.
+ */
+import { Command, Option } from 'commander';
+import { expandPaths, parseSize, readBounded, readStdin, type InputUnit } from '../sources/files.js';
+import { parseManifestText } from '../sources/yaml-documents.js';
+import { POD_TEMPLATE_KINDS, podTemplateOf } from '../resources/workloads.js';
+import { formatRef, refOf, type InputError, type Location, type Resource, type ResourceRef } from '../resources/types.js';
+import { evaluateTemplate, formatViolation, parsePolicyVersion, isPssLevel, type PssPolicy } from '../pss/index.js';
+import { openOutput, UsageError, EXIT, type Output } from './io.js';
+import { alignColumns, locationText } from '../report/table.js';
+
+export const PSS_OUTPUT_FORMATS = ['table', 'json'] as const;
+type PssOutputFormat = (typeof PSS_OUTPUT_FORMATS)[number];
+
+interface PssCheckFlags {
+  level: string;
+  version: string;
+  output: PssOutputFormat;
+  outputFile?: string;
+  maxFileSize: string;
+}
+
+export interface PssResultViolation {
+  check: string;
+  reason: string;
+  detail: string;
+  /** Paths of the offending fields from the resource root. */
+  paths: string[];
+}
+
+export interface PssResult {
+  resource: ResourceRef;
+  location: Location;
+  level: string;
+  version: string;
+  effectiveVersion: string;
+  allowed: boolean;
+  violations: PssResultViolation[];
+}
+
+export interface PssReport {
+  results: PssResult[];
+  summary: { workloads: number; allowed: number; rejected: number };
+  errors: InputError[];
+}
+
+export function pssCommand(): Command {
+  const pss = new Command('pss').description('Pod Security Standards: judge workloads as the PodSecurity admission controller would');
+  const check = new Command('check')
+    .description('Evaluate every Pod and pod template (Deployment, CronJob, …) against a Pod Security level and version')
+    .argument('<paths...>', 'files or directories (.yaml, .yml, .json), or - for standard input')
+    .addOption(new Option('-l, --level <level>', 'Pod Security level').choices(['baseline', 'restricted', 'privileged']).default('restricted'))
+    .option('--version <version>', 'policy version: latest or v1.N', 'latest')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(PSS_OUTPUT_FORMATS).default('table'))
+    .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
+    .exitOverride()
+    .showHelpAfterError('(run "annexa pss check --help" for usage)')
+    .action(async function (this: Command, paths: string[]) {
+      const code = await runPssCheck(paths, this.opts<PssCheckFlags>());
+      this.setOptionValue('exitCode', code);
+      pss.setOptionValue('exitCode', code);
+    });
+  return pss.addCommand(check);
+}
+
+function policyFromFlags(flags: PssCheckFlags): PssPolicy {
+  if (!isPssLevel(flags.level)) throw new UsageError(`--level must be baseline, restricted or privileged, not "${flags.level}"`);
+  const version = parsePolicyVersion(flags.version);
+  if (!version) throw new UsageError(`--version must be "latest" or "v1.N" (e.g. v1.30), not "${flags.version}"`);
+  return { level: flags.level, version };
+}
+
+export async function runPssCheck(paths: string[], flags: PssCheckFlags, stdin?: NodeJS.ReadableStream): Promise<number> {
+  const policy = policyFromFlags(flags);
+  const maxBytes = parseSize(flags.maxFileSize);
+  if (maxBytes === undefined || maxBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
+  const report = await evaluateInputs(paths, policy, maxBytes, stdin);
+  const output = openOutput(flags.outputFile);
+  try {
+    if (flags.output === 'json') output.write(`${JSON.stringify(report, null, 2)}\n`);
+    else writeTable(report, output);
+  } finally {
+    output.close();
+  }
+  if (report.errors.length > 0) return EXIT.error;
+  return report.summary.rejected > 0 ? EXIT.findings : EXIT.ok;
+}
+
+/** Reads, parses and evaluates every input; input problems become errors, the rest is still evaluated. */
+export async function evaluateInputs(paths: readonly string[], policy: PssPolicy, maxBytes: number, stdin?: NodeJS.ReadableStream): Promise<PssReport> {
+  const expanded = expandPaths(paths);
+  const errors: InputError[] = [...expanded.errors];
+  const results: PssResult[] = [];
+  for (const unit of expanded.units) {
+    const read = await readUnit(unit, maxBytes, stdin);
+    if ('error' in read) {
+      errors.push(read.error);
+      continue;
+    }
+    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
+    parsed.release();
+    errors.push(...parsed.errors);
+    for (const resource of parsed.resources) {
+      const result = evaluateResource(resource, policy);
+      if (result === undefined) continue;
+      if ('message' in result) errors.push(result);
+      else results.push(result);
+    }
+  }
+  const allowed = results.filter((r) => r.allowed).length;
+  return { results, summary: { workloads: results.length, allowed, rejected: results.length - allowed }, errors };
+}
+
+function readUnit(unit: InputUnit, maxBytes: number, stdin?: NodeJS.ReadableStream) {
+  if (unit.text !== undefined) return Promise.resolve({ text: unit.text });
+  if (unit.source === 'stdin') return readStdin(maxBytes, stdin);
+  return Promise.resolve(readBounded(unit.file, maxBytes));
+}
+
+function locationOf(resource: Resource): Location {
+  const { file, line, column } = resource.provenance;
+  return { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
+}
+
+/** The result for a Pod or workload; undefined for other kinds; an input error for a template-less workload. */
+function evaluateResource(resource: Resource, policy: PssPolicy): PssResult | InputError | undefined {
+  if (!POD_TEMPLATE_KINDS.includes(resource.kind)) return undefined;
+  const template = podTemplateOf(resource);
+  if (!template) {
+    const location = locationOf(resource);
+    return { file: location.file ?? '-', ...(location.line !== undefined ? { line: location.line } : {}), message: `${formatRef(refOf(resource))} has no pod template spec to evaluate` };
+  }
+  const evaluation = evaluateTemplate(template, policy);
+  return {
+    resource: refOf(resource),
+    location: locationOf(resource),
+    level: evaluation.level,
+    version: evaluation.version,
+    effectiveVersion: evaluation.effectiveVersion,
+    allowed: evaluation.allowed,
+    violations: evaluation.violations.map(({ check, reason, detail, fields }) => ({ check, reason, detail, paths: fields })),
+  };
+}
+
+function writeTable(report: PssReport, output: Output): void {
+  const rows = report.results.map((result) => [
+    result.allowed ? 'ALLOWED' : 'REJECTED',
+    formatRef(result.resource),
+    locationText(result.location) || '-',
+    `${result.level}:${result.version}`,
+    result.violations.map((v) => `${v.check}: ${formatViolation(v)}`).join('; ') || '-',
+  ]);
+  const lines = alignColumns([['VERDICT', 'RESOURCE', 'LOCATION', 'POLICY', 'VIOLATIONS'], ...rows]).map((row) => row.join('  ').trimEnd());
+  for (const line of lines) output.write(`${line}\n`);
+  const { workloads, allowed, rejected } = report.summary;
+  output.write(`\n${workloads} workload${workloads === 1 ? '' : 's'}: ${allowed} allowed, ${rejected} rejected\n`);
+  for (const error of report.errors) output.write(`error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
+}

@@ -1,0 +1,55 @@
+/** `annexa soa [PATH...]`: the Statement of Applicability, with status from a scan when paths are given. */
+import { Command, Option } from 'commander';
+import { builtinChecks } from '../checks/index.js';
+import { runScan } from '../engine/scan.js';
+import { expandPaths, parseSize } from '../sources/files.js';
+import { loadConfig } from '../isms/config.js';
+import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../posture/soa.js';
+import { SOA_FORMATS, SOA_RENDERERS } from '../report/soa/index.js';
+import { openOutput, UsageError, EXIT } from './io.js';
+
+interface SoaFlags {
+  output: string;
+  outputFile?: string;
+  config?: string;
+  maxFileSize: string;
+}
+
+export function soaCommand(): Command {
+  return new Command('soa')
+    .description('Statement of Applicability for ISO/IEC 27001:2022 Annex A; with PATH... the status comes from a scan')
+    .argument('[paths...]', 'manifests to scan for implementation status (files, directories, - for stdin)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(SOA_FORMATS).default('markdown'))
+    .option('--output-file <file>', 'write to a file instead of stdout')
+    .option('-c, --config <file>', 'annexa.yaml with scope, applicability and owners (default: ./annexa.yaml)')
+    .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
+    .action(async function (this: Command, paths: string[]) {
+      this.setOptionValue('exitCode', await runSoaCommand(paths, this.opts<SoaFlags>()));
+    });
+}
+
+/** Builds the SoA; `errors` counts input errors of the scan (0 without paths). */
+export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>): Promise<{ soa: StatementOfApplicability; errors: number }> {
+  const { config } = loadConfig(flags.config);
+  if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks }), errors: 0 };
+  const maxFileBytes = parseSize(flags.maxFileSize);
+  if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
+  const expanded = expandPaths(paths);
+  const collector = new ScopeCollector(config);
+  const outcome = await runScan(expanded.units, { config, checks: builtinChecks, maxFileBytes }, collector, expanded.errors);
+  return { soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded() }), errors: outcome.errors.length };
+}
+
+export async function runSoaCommand(paths: string[], flags: SoaFlags): Promise<number> {
+  const render = SOA_RENDERERS[flags.output];
+  if (!render) throw new UsageError(`-o must be one of ${SOA_FORMATS.join(', ')}`);
+  const { soa, errors } = await statementFor(paths, flags);
+  const output = openOutput(flags.outputFile);
+  output.write(render(soa));
+  output.close();
+  if (errors > 0) {
+    process.stderr.write(`annexa: ${errors} input error${errors === 1 ? '' : 's'} while scanning; the statement covers what could be read\n`);
+    return EXIT.error;
+  }
+  return EXIT.ok;
+}

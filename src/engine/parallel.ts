@@ -1,0 +1,203 @@
+/**
+ * Parallel file scanning (DESIGN.md §3c): files are split across worker threads that read, parse,
+ * check and locate them; the main thread merges their results in file order, feeds the inventory
+ * and the reporters, and runs the cross-resource checks. A worker sends back, per file, the scanned
+ * resources (findings already located) and only the resources the inventory retains.
+ *
+ * Workers need compiled JavaScript (or a loader that the worker inherits, such as tsx) and can only
+ * run the built-in checks, which they import themselves: check functions cannot cross threads.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Check } from './check.js';
+import type { InputError, Resource } from '../resources/types.js';
+import type { AnnexaConfig } from '../isms/config.js';
+import type { ParseLimits } from '../sources/yaml-documents.js';
+import type { ScannedResource } from './scan.js';
+
+/** Inputs at or above either threshold are scanned in workers (when more than one core is available). */
+export const PARALLEL_MIN_FILES = 200;
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+/** Files per message to a worker: small enough to balance the load, large enough to amortise messaging. */
+const BATCH_FILES = 8;
+/** Batches a worker holds at once, so that it never waits for the main thread. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** What a worker reports for one file. */
+export type FileOutcome =
+  | { error: InputError }
+  | {
+      errors: InputError[];
+      skipped: number;
+      scanned: ScannedResource[];
+      /** The file's resources that the inventory keeps, in file order. */
+      retained: Resource[];
+    };
+
+export interface WorkerSetup {
+  config: AnnexaConfig;
+  /** Ids of the built-in checks to run (the worker imports the registry itself). */
+  checkIds: string[];
+  maxFileBytes: number;
+  limits: ParseLimits;
+}
+
+export interface WorkerRequest {
+  batch: number;
+  files: string[];
+}
+
+export type WorkerReply =
+  | { batch: number; outcomes: FileOutcome[] }
+  | { batch: number; failure: string };
+
+/** The number of workers for an input, or 0 to scan on the main thread. */
+export function plannedWorkers(files: number, bytes: () => number, requested?: number): number {
+  if (requested !== undefined) return requested <= 1 ? 0 : Math.min(requested, files);
+  const cores = availableParallelism();
+  if (cores < 2 || files < 2) return 0;
+  if (files < PARALLEL_MIN_FILES && bytes() < PARALLEL_MIN_BYTES) return 0;
+  return Math.min(cores, 8, Math.ceil(files / BATCH_FILES));
+}
+
+/** The worker script next to this module (`.js` when compiled, `.ts` under tsx), if it exists. */
+export function workerScript(): URL | undefined {
+  const here = fileURLToPath(import.meta.url);
+  const url = new URL(`./scan-worker${extname(here)}`, import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** The ids of `checks` when every one is a built-in check (the only kind a worker can run). */
+export async function builtinCheckIds(checks: readonly Check[]): Promise<string[] | undefined> {
+  const { builtinChecks } = await import('../checks/index.js');
+  const builtin = new Set<Check>(builtinChecks);
+  return checks.every((check) => builtin.has(check)) ? checks.map((check) => check.id) : undefined;
+}
+
+interface Batch {
+  id: number;
+  files: string[];
+  outcomes?: FileOutcome[];
+  /** Set when no worker could scan the batch: the main thread scans it instead. */
+  failed?: boolean;
+  /** The worker the batch was sent to. */
+  worker?: Worker;
+  waiters: Array<() => void>;
+}
+
+/**
+ * A pool of scan workers. Files are submitted in order and taken back in the same order with
+ * `take()`; at most a bounded number of batches is outstanding, so memory does not grow with the input.
+ */
+export class ScanPool {
+  private readonly workers: Worker[] = [];
+  private readonly load = new Map<Worker, number>();
+  private readonly batches = new Map<number, Batch>();
+  private readonly queue: Batch[] = [];
+  private readonly files: string[];
+  private nextFile = 0;
+  private nextBatch = 0;
+  private takenBatch = 0;
+  private takenInBatch = 0;
+
+  constructor(files: readonly string[], count: number, script: URL, setup: WorkerSetup) {
+    this.files = [...files];
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(script, { workerData: setup });
+      this.load.set(worker, 0);
+      worker.on('message', (reply: WorkerReply) => this.settle(worker, reply));
+      worker.on('error', () => this.retire(worker));
+      worker.on('exit', () => this.retire(worker));
+      this.workers.push(worker);
+    }
+    this.fill();
+  }
+
+  /** Outcome of the next file, in submission order. */
+  async take(): Promise<FileOutcome | undefined> {
+    const batch = this.batches.get(this.takenBatch);
+    if (!batch) throw new Error('ScanPool.take() called more often than files were submitted');
+    if (!batch.outcomes && !batch.failed) await new Promise<void>((resolve) => batch.waiters.push(resolve));
+    const outcome = batch.outcomes?.[this.takenInBatch];
+    this.takenInBatch += 1;
+    if (this.takenInBatch >= batch.files.length) {
+      this.batches.delete(batch.id);
+      this.takenBatch += 1;
+      this.takenInBatch = 0;
+      this.fill();
+    }
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  /** Creates batches up to the window and hands them to workers with spare capacity. */
+  private fill(): void {
+    const window = Math.max(1, this.workers.length) * (IN_FLIGHT_PER_WORKER + 1);
+    while (this.nextFile < this.files.length && this.nextBatch - this.takenBatch < window) {
+      const files = this.files.slice(this.nextFile, this.nextFile + BATCH_FILES);
+      this.nextFile += files.length;
+      const batch: Batch = { id: this.nextBatch++, files, waiters: [] };
+      this.batches.set(batch.id, batch);
+      this.queue.push(batch);
+    }
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const worker = this.idlest();
+      if (!worker) {
+        // No live worker: the main thread scans what is left.
+        for (const batch of this.queue.splice(0)) this.fail(batch);
+        return;
+      }
+      if (this.load.get(worker)! >= IN_FLIGHT_PER_WORKER) return;
+      const batch = this.queue.shift()!;
+      this.load.set(worker, this.load.get(worker)! + 1);
+      batch.worker = worker;
+      const request: WorkerRequest = { batch: batch.id, files: batch.files };
+      worker.postMessage(request);
+    }
+  }
+
+  private idlest(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const worker of this.workers) if (!best || this.load.get(worker)! < this.load.get(best)!) best = worker;
+    return best;
+  }
+
+  private settle(worker: Worker, reply: WorkerReply): void {
+    this.load.set(worker, Math.max(0, (this.load.get(worker) ?? 1) - 1));
+    const batch = this.batches.get(reply.batch);
+    if (batch) {
+      if ('outcomes' in reply) batch.outcomes = reply.outcomes;
+      else batch.failed = true;
+      for (const wake of batch.waiters.splice(0)) wake();
+    }
+    this.dispatch();
+  }
+
+  /** A worker died: its outstanding batches fall back to the main thread. */
+  private retire(worker: Worker): void {
+    const index = this.workers.indexOf(worker);
+    if (index < 0) return;
+    this.workers.splice(index, 1);
+    this.load.delete(worker);
+    for (const batch of this.batches.values()) {
+      if (batch.worker === worker && !batch.outcomes) this.fail(batch);
+    }
+    this.dispatch();
+  }
+
+  private fail(batch: Batch): void {
+    batch.failed = true;
+    for (const wake of batch.waiters.splice(0)) wake();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * A scan worker (see parallel.ts): reads, parses and checks the files it is sent, with findings
+ * located while each file's parse tree is held, and replies with one outcome per file.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { builtinChecks } from '../checks/index.js';
+import { Inventory } from '../inventory/inventory.js';
+import type { Resource } from '../resources/types.js';
+import { readBounded } from '../sources/files.js';
+import type { Check } from './check.js';
+import { CheckSet } from './evaluate.js';
+import type { FileOutcome, WorkerReply, WorkerRequest, WorkerSetup } from './parallel.js';
+import { scanText } from './scan.js';
+
+const setup = workerData as WorkerSetup;
+// Same order as the main thread's check list, so findings come out in the same order.
+const byId = new Map<string, Check>(builtinChecks.map((check) => [check.id, check]));
+const checks = new CheckSet(setup.checkIds.flatMap((id) => byId.get(id) ?? []), setup.config.checks.disabled);
+const ctx = { config: setup.config };
+
+/** Only what the inventory keeps crosses back to the main thread (it drops bulky kinds such as ConfigMaps). */
+function retained(resource: Resource): Resource | undefined {
+  const probe = new Inventory();
+  probe.add(resource);
+  return probe.size > 0 ? resource : undefined;
+}
+
+function scanFile(file: string): FileOutcome {
+  const read = readBounded(file, setup.maxFileBytes);
+  if ('error' in read) return read;
+  return scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, retained);
+}
+
+parentPort!.on('message', (request: WorkerRequest) => {
+  let reply: WorkerReply;
+  try {
+    reply = { batch: request.batch, outcomes: request.files.map(scanFile) };
+  } catch (error) {
+    reply = { batch: request.batch, failure: error instanceof Error ? error.message : String(error) };
+  }
+  parentPort!.postMessage(reply);
+});

@@ -1,0 +1,187 @@
+/**
+ * NetworkPolicy objects compiled once into a form that answers questions quickly: selectors
+ * precompiled, policyTypes defaulted, rules with their peers and ports normalised, field paths kept
+ * for findings.
+ *
+ * Semantics (networking.k8s.io/v1):
+ * - `policyTypes` absent: Ingress always, Egress when the policy has an `egress` section.
+ * - A rule whose `from`/`to` is absent or empty admits every peer; whose `ports` is absent or empty
+ *   admits every port. A rule `{}` therefore allows everything.
+ * - A peer with only `podSelector` selects pods of the policy's namespace; with only
+ *   `namespaceSelector` every pod of the selected namespaces; with both, the matching pods of the
+ *   matching namespaces. `ipBlock` stands alone.
+ * - A peer with no field at all is rejected by the API server; if it reaches a cluster through
+ *   another path it is treated here as admitting every peer (the conservative reading).
+ * - A port entry: protocol defaults to TCP; no `port` means every port of the protocol; a named port
+ *   is resolved against the container ports of the destination pod; `endPort` makes a range.
+ */
+import type { JsonObject, JsonValue, Resource } from '../../resources/types.js';
+import { asArray, asObject, isObject } from '../../resources/workloads.js';
+import { compileSelector, type LabelSelector } from './selector.js';
+import { parseCidr, type IpBlock } from './cidr.js';
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export type PortSpec =
+  | { kind: 'all'; protocol: string }
+  | { kind: 'number'; protocol: string; port: number; endPort?: number }
+  | { kind: 'named'; protocol: string; name: string };
+
+export type NamespaceScope = { type: 'own' } | { type: 'selector'; selector: LabelSelector };
+
+export type Peer =
+  | { type: 'pods'; path: string; namespaces: NamespaceScope; pods: LabelSelector }
+  | { type: 'ipBlock'; path: string; block: IpBlock }
+  /** `{}`: not accepted by the API server; read as every peer. */
+  | { type: 'empty'; path: string };
+
+export type Direction = 'ingress' | 'egress';
+
+export interface Rule {
+  direction: Direction;
+  index: number;
+  /** `spec.ingress[0]` */
+  path: string;
+  /** `'all'` when `from`/`to` is absent or empty. */
+  peers: Peer[] | 'all';
+  /** `'all'` when `ports` is absent or empty. */
+  ports: PortSpec[] | 'all';
+}
+
+export interface Policy {
+  resource: Resource;
+  namespace: string;
+  name: string;
+  podSelector: LabelSelector;
+  /** Effective policy types after defaulting. */
+  types: Record<Direction, boolean>;
+  rules: Record<Direction, Rule[]>;
+  /** Fields the API server would reject, described. */
+  problems: string[];
+}
+
+export function namespaceOf(resource: Resource): string {
+  return resource.namespace ?? DEFAULT_NAMESPACE;
+}
+
+export function isNetworkPolicy(resource: Resource): boolean {
+  return resource.kind === 'NetworkPolicy' && resource.apiVersion === 'networking.k8s.io/v1';
+}
+
+function portSpecOf(value: JsonValue, path: string, problems: string[]): PortSpec | undefined {
+  const entry = asObject(value);
+  const protocol = typeof entry.protocol === 'string' ? entry.protocol.toUpperCase() : 'TCP';
+  const { port, endPort } = entry;
+  if (port === undefined || port === null) return { kind: 'all', protocol };
+  if (typeof port === 'string' && !/^\d+$/.test(port)) {
+    if (endPort !== undefined) problems.push(`${path}: endPort cannot be used with the named port "${port}"`);
+    return { kind: 'named', protocol, name: port };
+  }
+  const number = Number(port);
+  if (!Number.isInteger(number) || number < 1 || number > 65535) {
+    problems.push(`${path}: port ${String(port)} is out of range`);
+    return undefined;
+  }
+  if (endPort === undefined || endPort === null) return { kind: 'number', protocol, port: number };
+  const end = Number(endPort);
+  if (!Number.isInteger(end) || end < number || end > 65535) {
+    problems.push(`${path}: endPort ${String(endPort)} must be between port ${number} and 65535`);
+    return { kind: 'number', protocol, port: number };
+  }
+  return { kind: 'number', protocol, port: number, endPort: end };
+}
+
+function ipBlockOf(value: JsonObject, path: string, problems: string[]): IpBlock | undefined {
+  const cidrText = typeof value.cidr === 'string' ? value.cidr : '';
+  const cidr = parseCidr(cidrText);
+  if (!cidr) {
+    problems.push(`${path}.cidr: "${cidrText}" is not a CIDR`);
+    return undefined;
+  }
+  const block: IpBlock = { cidr, except: [], invalid: [] };
+  for (const text of asArray(value.except)) {
+    const except = typeof text === 'string' ? parseCidr(text) : undefined;
+    if (except) block.except.push(except);
+    else block.invalid.push(String(text));
+  }
+  if (block.invalid.length > 0) problems.push(`${path}.except: not CIDRs: ${block.invalid.join(', ')}`);
+  return block;
+}
+
+function peerOf(value: JsonValue, path: string, problems: string[]): Peer | undefined {
+  const peer = asObject(value);
+  if (isObject(peer.ipBlock)) {
+    if (peer.podSelector !== undefined || peer.namespaceSelector !== undefined) {
+      problems.push(`${path}: ipBlock cannot be combined with podSelector or namespaceSelector`);
+    }
+    const block = ipBlockOf(peer.ipBlock, `${path}.ipBlock`, problems);
+    return block ? { type: 'ipBlock', path, block } : undefined;
+  }
+  const hasPods = peer.podSelector !== undefined && peer.podSelector !== null;
+  const hasNamespaces = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
+  if (!hasPods && !hasNamespaces) {
+    problems.push(`${path}: a peer must set podSelector, namespaceSelector or ipBlock`);
+    return { type: 'empty', path };
+  }
+  const pods = compileSelector(peer.podSelector);
+  const namespaces: NamespaceScope = hasNamespaces ? { type: 'selector', selector: compileSelector(peer.namespaceSelector) } : { type: 'own' };
+  for (const selector of [pods, namespaces.type === 'selector' ? namespaces.selector : undefined]) {
+    if (selector?.problem) problems.push(`${path}: ${selector.problem}`);
+  }
+  return { type: 'pods', path, namespaces, pods };
+}
+
+function ruleOf(direction: Direction, value: JsonValue, index: number, problems: string[]): Rule {
+  const path = `spec.${direction}[${index}]`;
+  const rule = asObject(value);
+  const peerField = direction === 'ingress' ? 'from' : 'to';
+  const peerValues = asArray(rule[peerField]);
+  const portValues = asArray(rule.ports);
+  const peers: Peer[] = [];
+  peerValues.forEach((peer, i) => {
+    const compiled = peerOf(peer, `${path}.${peerField}[${i}]`, problems);
+    if (compiled) peers.push(compiled);
+  });
+  const ports: PortSpec[] = [];
+  portValues.forEach((port, i) => {
+    const compiled = portSpecOf(port, `${path}.ports[${i}]`, problems);
+    if (compiled) ports.push(compiled);
+  });
+  return {
+    direction,
+    index,
+    path,
+    peers: peerValues.length === 0 ? 'all' : peers,
+    ports: portValues.length === 0 ? 'all' : ports,
+  };
+}
+
+function policyTypesOf(spec: JsonObject): Record<Direction, boolean> {
+  const declared = asArray(spec.policyTypes).map(String);
+  if (declared.length > 0) return { ingress: declared.includes('Ingress'), egress: declared.includes('Egress') };
+  return { ingress: true, egress: spec.egress !== undefined && spec.egress !== null };
+}
+
+/** Compiles one NetworkPolicy resource. */
+export function compilePolicy(resource: Resource): Policy {
+  const spec = asObject(resource.object.spec);
+  const problems: string[] = [];
+  const podSelector = compileSelector(spec.podSelector ?? {});
+  if (podSelector.problem) problems.push(`spec.podSelector: ${podSelector.problem}`);
+  const rules: Record<Direction, Rule[]> = {
+    ingress: asArray(spec.ingress).map((rule, i) => ruleOf('ingress', rule, i, problems)),
+    egress: asArray(spec.egress).map((rule, i) => ruleOf('egress', rule, i, problems)),
+  };
+  return { resource, namespace: namespaceOf(resource), name: resource.name, podSelector, types: policyTypesOf(spec), rules, problems };
+}
+
+/** True when a rule admits every peer (absent/empty list, an empty peer, or an all-pods-all-namespaces peer is not enough: it leaves out external addresses). */
+export function ruleAdmitsEveryPeer(rule: Rule): boolean {
+  return rule.peers === 'all' || rule.peers.some((peer) => peer.type === 'empty');
+}
+
+/** True when the policy isolates every pod of its namespace for the direction and has no rule that admits everything. */
+export function isDefaultDeny(policy: Policy, direction: Direction): boolean {
+  if (!policy.types[direction] || !policy.podSelector.matchesAll) return false;
+  return !policy.rules[direction].some((rule) => rule.ports === 'all' && ruleAdmitsEveryPeer(rule));
+}

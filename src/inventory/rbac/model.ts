@@ -1,0 +1,284 @@
+/**
+ * The RBAC graph of an estate: Roles, ClusterRoles (with aggregation resolved), RoleBindings and
+ * ClusterRoleBindings, indexed so that "who can do X" and "what can S do" stay close to linear in the
+ * size of the answer rather than of the estate.
+ *
+ * Scope semantics (as the authorizer): a ClusterRoleBinding grants its ClusterRole everywhere; a RoleBinding
+ * grants its Role or ClusterRole inside the binding's namespace only, and never grants non-resource URLs or
+ * cluster-scoped resources.
+ */
+import type { Resource } from '../../resources/types.js';
+import { asArray, asObject } from '../../resources/workloads.js';
+import { BUILTIN_CLUSTER_ROLE_RULES, isSystemDefault } from './defaults.js';
+import { resolveAggregation } from './aggregation.js';
+import { isClusterScoped } from './resource-info.js';
+import { parseRules, ruleAllowsNonResource, ruleAllowsResource } from './rules.js';
+import { stringMap } from './selectors.js';
+import { compareSubjects, keysFor, parseBindingSubject, subjectKey } from './subjects.js';
+import type {
+  AccessRequest, BindingKind, BindingNode, BindingSubject, Grant, PolicyRule, RoleKind, RoleNode, SubjectRef,
+} from './types.js';
+import { bindingLabel, roleLabel } from './types.js';
+
+export const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** Where a question is asked: cluster-wide access only, within one namespace, or in any namespace. */
+export type AccessScope = { type: 'cluster' } | { type: 'namespace'; namespace: string } | { type: 'all' };
+
+export interface Via {
+  binding: BindingNode;
+  role: RoleNode;
+  /** The subject as the binding names it (a group, for implicit membership). */
+  subject: SubjectRef;
+  /** The namespace the grant is confined to; undefined for a ClusterRoleBinding. */
+  namespace?: string;
+}
+
+export interface WhoCanEntry {
+  subject: SubjectRef;
+  via: Via[];
+}
+
+interface RuleEntry {
+  role: RoleNode;
+  rule: PolicyRule;
+}
+
+function isRbac(resource: Resource): boolean {
+  return resource.apiVersion.startsWith(`${RBAC_GROUP}/`);
+}
+
+function roleKey(kind: RoleKind, name: string, namespace?: string): string {
+  return kind === 'ClusterRole' ? `ClusterRole/${name}` : `Role/${namespace ?? 'default'}/${name}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function roleNode(resource: Resource, kind: RoleKind): RoleNode {
+  const metadata = asObject(resource.object.metadata);
+  const ownRules = parseRules(resource.object.rules);
+  const node: RoleNode = {
+    kind, name: resource.name, resource, ownRules, rules: ownRules, labels: stringMap(metadata.labels),
+    aggregated: kind === 'ClusterRole' && resource.object.aggregationRule !== undefined && resource.object.aggregationRule !== null,
+    systemDefault: isSystemDefault(resource.object, resource.name),
+  };
+  if (kind === 'Role') node.namespace = resource.namespace ?? 'default';
+  return node;
+}
+
+function builtinRole(name: string): RoleNode | undefined {
+  const rules = BUILTIN_CLUSTER_ROLE_RULES[name];
+  if (!rules) return undefined;
+  return { kind: 'ClusterRole', name, ownRules: [...rules], rules: [...rules], labels: {}, aggregated: false, systemDefault: true };
+}
+
+function bindingNode(resource: Resource, kind: BindingKind): BindingNode {
+  const namespace = kind === 'RoleBinding' ? resource.namespace ?? 'default' : undefined;
+  const ref = asObject(resource.object.roleRef);
+  const refKind: RoleKind = ref.kind === 'Role' ? 'Role' : 'ClusterRole';
+  const subjects: BindingSubject[] = [];
+  asArray(resource.object.subjects).forEach((value, index) => {
+    const subject = parseBindingSubject(value, namespace);
+    if (subject) subjects.push({ subject, index });
+  });
+  const node: BindingNode = {
+    kind, name: resource.name, resource, subjects,
+    roleRef: { kind: refKind, name: typeof ref.name === 'string' ? ref.name : '' },
+    systemDefault: isSystemDefault(resource.object, resource.name),
+  };
+  if (namespace !== undefined) node.namespace = namespace;
+  return node;
+}
+
+export class RbacModel {
+  readonly roles: RoleNode[] = [];
+  readonly bindings: BindingNode[] = [];
+  private readonly rolesByKey = new Map<string, RoleNode>();
+  /** Role key → ClusterRoleBindings and RoleBindings referencing it. */
+  private readonly bindingsByRole = new Map<string, BindingNode[]>();
+  /** Subject key → (binding, subject) pairs naming it. */
+  private readonly bySubject = new Map<string, Array<{ binding: BindingNode; subject: SubjectRef }>>();
+  /** Resource entry of a rule (`pods`, `*`, `*\/scale`, `pods/exec`) → the rules listing it. */
+  private readonly byResource = new Map<string, RuleEntry[]>();
+  private readonly nonResource: RuleEntry[] = [];
+
+  static fromResources(resources: Iterable<Resource>): RbacModel {
+    const model = new RbacModel();
+    const roles: Resource[] = [];
+    const bindings: Resource[] = [];
+    for (const r of resources) {
+      if (!isRbac(r)) continue;
+      if (r.kind === 'Role' || r.kind === 'ClusterRole') roles.push(r);
+      else if (r.kind === 'RoleBinding' || r.kind === 'ClusterRoleBinding') bindings.push(r);
+    }
+    model.addRoles(roles);
+    model.addBindings(bindings);
+    return model;
+  }
+
+  private addRoles(resources: Resource[]): void {
+    for (const resource of resources) {
+      const node = roleNode(resource, resource.kind as RoleKind);
+      this.rolesByKey.set(roleKey(node.kind, node.name, node.namespace), node);
+      this.roles.push(node);
+    }
+    resolveAggregation(this.roles.filter((r) => r.kind === 'ClusterRole'));
+    for (const role of this.roles) this.indexRules(role);
+  }
+
+  private indexRules(role: RoleNode): void {
+    for (const rule of role.rules) {
+      if (rule.nonResourceURLs.length > 0) this.nonResource.push({ role, rule });
+      for (const entry of new Set(rule.resources)) push(this.byResource, entry, { role, rule });
+    }
+  }
+
+  private addBindings(resources: Resource[]): void {
+    for (const resource of resources) {
+      const node = bindingNode(resource, resource.kind as BindingKind);
+      if (node.kind === 'ClusterRoleBinding' && node.roleRef.kind === 'Role') continue; // rejected by the API server
+      const key = roleKey(node.roleRef.kind, node.roleRef.name, node.namespace);
+      const role = this.rolesByKey.get(key) ?? this.fallbackRole(node);
+      if (role) node.role = role;
+      this.bindings.push(node);
+      push(this.bindingsByRole, key, node);
+      for (const { subject } of node.subjects) push(this.bySubject, subjectKey(subject), { binding: node, subject });
+    }
+  }
+
+  private fallbackRole(binding: BindingNode): RoleNode | undefined {
+    if (binding.roleRef.kind !== 'ClusterRole') return undefined;
+    const role = builtinRole(binding.roleRef.name);
+    if (!role) return undefined;
+    this.rolesByKey.set(roleKey('ClusterRole', role.name), role);
+    this.roles.push(role);
+    this.indexRules(role);
+    return role;
+  }
+
+  role(kind: RoleKind, name: string, namespace?: string): RoleNode | undefined {
+    return this.rolesByKey.get(roleKey(kind, name, namespace));
+  }
+
+  /** Bindings referencing a role (RoleBindings of a ClusterRole in any namespace). */
+  bindingsOf(role: RoleNode): BindingNode[] {
+    return this.bindingsByRole.get(roleKey(role.kind, role.name, role.namespace)) ?? [];
+  }
+
+  /** Bindings whose role is neither in the input nor built in: answers about them are incomplete. */
+  unresolvedBindings(): BindingNode[] {
+    return this.bindings.filter((b) => b.role === undefined);
+  }
+
+  /** Roles having at least one rule that allows the request (whatever their bindings). */
+  rolesAllowing(request: AccessRequest): Set<RoleNode> {
+    const roles = new Set<RoleNode>();
+    if (request.type === 'nonResource') {
+      for (const { role, rule } of this.nonResource) if (ruleAllowsNonResource(rule, request)) roles.add(role);
+      return roles;
+    }
+    const keys = [`${request.resource}${request.subresource ? `/${request.subresource}` : ''}`, '*'];
+    if (request.subresource) keys.push(`*/${request.subresource}`);
+    for (const key of keys) {
+      for (const { role, rule } of this.byResource.get(key) ?? []) {
+        if (!roles.has(role) && ruleAllowsResource(rule, request)) roles.add(role);
+      }
+    }
+    return roles;
+  }
+
+  /** Every subject a binding names that may make the request in the scope, with the grants that allow it. */
+  whoCan(request: AccessRequest, scope: AccessScope): WhoCanEntry[] {
+    const namespacedOk = request.type === 'resource' && !isClusterScoped(request.resource, request.apiGroup);
+    const entries = new Map<string, WhoCanEntry>();
+    for (const role of this.rolesAllowing(request)) {
+      for (const binding of this.bindingsOf(role)) {
+        if (!bindingInScope(binding, scope, namespacedOk)) continue;
+        for (const { subject } of binding.subjects) {
+          const key = subjectKey(subject);
+          let entry = entries.get(key);
+          if (!entry) entries.set(key, (entry = { subject, via: [] }));
+          entry.via.push(viaOf(binding, role, subject));
+        }
+      }
+    }
+    const list = [...entries.values()].sort((a, b) => compareSubjects(a.subject, b.subject));
+    for (const entry of list) entry.via.sort(compareVia);
+    return list;
+  }
+
+  /** The grants a subject holds: directly, through its implicit groups and through `extraGroups`. */
+  grantsTo(subject: SubjectRef, extraGroups: readonly string[] = []): Via[] {
+    const out: Via[] = [];
+    for (const key of keysFor(subject, extraGroups)) {
+      for (const { binding, subject: named } of this.bySubject.get(key) ?? []) {
+        if (binding.role) out.push(viaOf(binding, binding.role, named));
+      }
+    }
+    return out.sort(compareVia);
+  }
+
+  /** Bindings naming the subject (or its groups) whose role is unknown. */
+  unresolvedBindingsOf(subject: SubjectRef, extraGroups: readonly string[] = []): BindingNode[] {
+    const out = new Set<BindingNode>();
+    for (const key of keysFor(subject, extraGroups)) {
+      for (const { binding } of this.bySubject.get(key) ?? []) if (!binding.role) out.add(binding);
+    }
+    return [...out];
+  }
+
+  /** Whether the subject may make the request in a namespace (undefined: a cluster-scoped request). */
+  allows(subject: SubjectRef, request: AccessRequest, namespace?: string, extraGroups: readonly string[] = []): Via | undefined {
+    const roles = this.rolesAllowing(request);
+    const namespaced = namespace !== undefined && request.type === 'resource';
+    return this.grantsTo(subject, extraGroups).find((via) =>
+      roles.has(via.role) && (via.namespace === undefined || (namespaced && via.namespace === namespace)));
+  }
+
+  /** Grants of every binding to every subject (for checks), skipping bindings whose role is unknown. */
+  *grants(): Iterable<Grant & { index: number }> {
+    for (const binding of this.bindings) {
+      if (!binding.role) continue;
+      for (const { subject, index } of binding.subjects) {
+        const grant: Grant & { index: number } = { binding, role: binding.role, subject, index };
+        if (binding.namespace !== undefined) grant.namespace = binding.namespace;
+        yield grant;
+      }
+    }
+  }
+}
+
+function bindingInScope(binding: BindingNode, scope: AccessScope, namespacedOk: boolean): boolean {
+  if (binding.kind === 'ClusterRoleBinding') return true;
+  if (!namespacedOk) return false;
+  if (scope.type === 'all') return true;
+  return scope.type === 'namespace' && binding.namespace === scope.namespace;
+}
+
+function viaOf(binding: BindingNode, role: RoleNode, subject: SubjectRef): Via {
+  const via: Via = { binding, role, subject };
+  if (binding.namespace !== undefined) via.namespace = binding.namespace;
+  return via;
+}
+
+function compareVia(a: Via, b: Via): number {
+  return (a.namespace ?? '').localeCompare(b.namespace ?? '')
+    || bindingLabel(a.binding).localeCompare(bindingLabel(b.binding))
+    || roleLabel(a.role).localeCompare(roleLabel(b.role));
+}
+
+const cache = new WeakMap<object, { size: number; model: RbacModel }>();
+
+/** The model of an inventory, built once and shared by every check of a run. */
+export function rbacModelOf(inventory: { size: number; ofKind(...kinds: string[]): Resource[] }): RbacModel {
+  const cached = cache.get(inventory);
+  if (cached && cached.size === inventory.size) return cached.model;
+  const model = RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS));
+  cache.set(inventory, { size: inventory.size, model });
+  return model;
+}

@@ -1,0 +1,205 @@
+/**
+ * SARIF 2.1.0 (OASIS errata 01) for code-scanning services. Results are streamed as resources are
+ * scanned; the rules, tool and invocation objects follow them (key order is free in JSON), so rule
+ * indexes are assigned in order of first use.
+ */
+import { createHash } from 'node:crypto';
+import { isAbsolute, relative, sep } from 'node:path';
+import type { Check } from '../engine/check.js';
+import type { ScanOutcome } from '../engine/scan.js';
+import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
+import { formatRef, severityRank } from '../resources/types.js';
+import type { ReporterFactory } from './reporter.js';
+import { controlsText, frameworkLabel } from './table.js';
+
+export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+interface SarifMessage {
+  text: string;
+}
+
+export interface SarifPhysicalLocation {
+  artifactLocation: { uri: string; uriBaseId: string };
+  region?: { startLine: number; startColumn?: number };
+}
+
+export interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: { text: string; markdown: string };
+  defaultConfiguration: { level: SarifLevel };
+  properties: { tags: string[]; 'security-severity': string; severity: Severity };
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: Array<{ physicalLocation?: SarifPhysicalLocation; logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: 'resource' }> }>;
+  partialFingerprints: Record<string, string>;
+  properties: { severity: Severity; path: string; resource: Finding['resource']; controls: ControlRefs };
+  suppressions?: Array<{ kind: 'external'; justification: string }>;
+}
+
+export interface SarifNotification {
+  level: 'error';
+  message: SarifMessage;
+  descriptor: { id: string };
+  locations?: Array<{ physicalLocation: SarifPhysicalLocation }>;
+}
+
+const LEVELS: Record<Severity, SarifLevel> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
+
+/** GitHub code scanning reads `security-severity` as a CVSS-like score: ≥9 critical, ≥7 high, ≥4 medium, else low. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '0.0' };
+
+export function sarifLevel(severity: Severity): SarifLevel {
+  return LEVELS[severity];
+}
+
+/** A relative, percent-encoded URI for a file path as the user gave it; undefined for stdin. */
+export function artifactUri(file: string, cwd = process.cwd()): string | undefined {
+  if (file === '-' || file.startsWith('kustomize:')) return undefined;
+  const path = isAbsolute(file) ? relative(cwd, file) : file;
+  return path.split(sep).join('/').split('/').filter((s) => s !== '.').map(encodeURIComponent).join('/');
+}
+
+function physicalLocation(location: Location | undefined): SarifPhysicalLocation | undefined {
+  const uri = location?.file === undefined ? undefined : artifactUri(location.file);
+  if (uri === undefined) return undefined;
+  const region = location?.line === undefined ? undefined
+    : { startLine: location.line, ...(location.column !== undefined ? { startColumn: location.column } : {}) };
+  return { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, ...(region ? { region } : {}) };
+}
+
+/** Stable across runs and machines: the check, the resource identity and the field path. */
+export function fingerprint(finding: Finding): string {
+  const { apiVersion, kind, namespace, name } = finding.resource;
+  const key = [finding.checkId, apiVersion, kind, namespace ?? '', name, finding.path].join('\u0000');
+  return createHash('sha256').update(key).digest('hex');
+}
+
+function pascalName(checkId: string): string {
+  return checkId.split(/[.-]/).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+
+function controlTags(controls: ControlRefs): string[] {
+  return Object.entries(controls).flatMap(([framework, ids]) => (ids ?? []).map((id: string) => `${framework}:${id}`));
+}
+
+function helpMarkdown(remediation: string, controls: ControlRefs): string {
+  const rows = Object.entries(controls)
+    .filter(([, ids]) => ids && ids.length > 0)
+    .map(([framework, ids]) => `| ${frameworkLabel(framework)} | ${(ids as string[]).join(', ').replace(/\|/g, '\\|')} |`);
+  return `**Remediation:** ${remediation}\n\n**Controls**\n\n| Framework | Controls |\n| --- | --- |\n${rows.join('\n')}\n`;
+}
+
+interface RuleSource {
+  id: string;
+  title: string;
+  severity: Severity;
+  rationale?: string;
+  remediation: string;
+  controls: ControlRefs;
+  domain?: string;
+}
+
+function ruleFrom(source: RuleSource): SarifRule {
+  const tags = ['security', 'compliance', ...(source.domain ? [source.domain] : []), ...controlTags(source.controls)];
+  return {
+    id: source.id,
+    name: pascalName(source.id),
+    shortDescription: { text: source.title },
+    fullDescription: { text: source.rationale ?? source.title },
+    help: { text: `${source.remediation}\nControls: ${controlsText(source.controls)}`, markdown: helpMarkdown(source.remediation, source.controls) },
+    defaultConfiguration: { level: sarifLevel(source.severity) },
+    properties: { tags, 'security-severity': SECURITY_SEVERITY[source.severity], severity: source.severity },
+  };
+}
+
+/**
+ * The rule of a check, at the severity of its most severe finding in this run: that reflects
+ * `checks.severity` overrides, and code scanning rates alerts by the rule's `security-severity`.
+ */
+function ruleSource(checks: readonly Check[], sample: Finding, severity: Severity): RuleSource {
+  const check = checks.find((c) => c.id === sample.checkId);
+  if (check) return { ...check, severity };
+  return { id: sample.checkId, title: sample.title, severity, remediation: sample.remediation, controls: sample.controls };
+}
+
+function sarifResult(finding: Finding, ruleIndex: number): SarifResult {
+  const physical = physicalLocation(finding.location);
+  const logical = { name: finding.resource.name, fullyQualifiedName: formatRef(finding.resource), kind: 'resource' as const };
+  return {
+    ruleId: finding.checkId,
+    ruleIndex,
+    level: sarifLevel(finding.severity),
+    message: { text: finding.message },
+    locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations: [logical] }],
+    partialFingerprints: { 'annexaFinding/v1': fingerprint(finding) },
+    properties: { severity: finding.severity, path: finding.path, resource: finding.resource, controls: finding.controls },
+    ...(finding.outOfScope ? { suppressions: [{ kind: 'external' as const, justification: finding.outOfScope.reason }] } : {}),
+  };
+}
+
+function notification(error: InputError): SarifNotification {
+  const physical = physicalLocation(error);
+  const where = error.file === '-' ? 'standard input' : error.file;
+  return {
+    level: 'error',
+    message: { text: `${where}: ${error.message}` },
+    descriptor: { id: 'input-error' },
+    ...(physical ? { locations: [{ physicalLocation: physical }] } : {}),
+  };
+}
+
+export const sarifReporter: ReporterFactory = ({ write, toolVersion }) => {
+  const ruleIndexes = new Map<string, number>();
+  const samples: Finding[] = [];
+  const severities: Severity[] = [];
+  let first = true;
+  let opened = false;
+  const open = () => {
+    if (opened) return;
+    opened = true;
+    write(`{"$schema":${JSON.stringify(SARIF_SCHEMA)},"version":"2.1.0","runs":[{"results":[`);
+  };
+  const emit = (findings: Finding[]) => {
+    open();
+    for (const finding of findings) {
+      let index = ruleIndexes.get(finding.checkId);
+      if (index === undefined) {
+        index = samples.length;
+        ruleIndexes.set(finding.checkId, index);
+        samples.push(finding);
+        severities.push(finding.severity);
+      }
+      if (severityRank(finding.severity) > severityRank(severities[index]!)) severities[index] = finding.severity;
+      write(`${first ? '\n' : ',\n'}${JSON.stringify(sarifResult(finding, index))}`);
+      first = false;
+    }
+  };
+  return {
+    resource: (scanned) => emit(scanned.findings),
+    inventoryFindings: (findings) => emit(findings),
+    finish(outcome: ScanOutcome) {
+      open();
+      const rules = samples.map((sample, i) => ruleFrom(ruleSource(outcome.checks, sample, severities[i]!)));
+      const tail = {
+        tool: { driver: { name: 'annexa', version: toolVersion, semanticVersion: toolVersion, rules } },
+        invocations: [{
+          executionSuccessful: outcome.errors.length === 0,
+          toolExecutionNotifications: outcome.errors.map(notification),
+        }],
+        columnKind: 'utf16CodeUnits',
+        properties: { summary: outcome.summary },
+      };
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}]}\n`);
+    },
+  };
+};

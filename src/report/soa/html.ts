@@ -1,0 +1,57 @@
+/** SoA as a self-contained, printable HTML page: inline styles only, every value escaped. */
+import { evidenceText, statusCounts, SOA_STATUSES, type StatementOfApplicability } from '../../posture/soa.js';
+
+export function escapeHtml(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+const STYLE = `
+body{font:13px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem;color:#111}
+h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.5rem}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#eee}tr:nth-child(even) td{background:#fafafa}
+.status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b5e20;font-weight:600}
+.status-not-applicable,.status-not-assessed{color:#555}
+@media print{body{margin:0;font-size:9pt}thead{display:table-header-group}tr{break-inside:avoid}}
+`;
+
+function scopeSection(soa: StatementOfApplicability): string {
+  const { scope } = soa;
+  const exclusions = scope.exclude.length === 0 ? '<p>No namespaces are excluded.</p>'
+    : `<table><thead><tr><th>Excluded namespace</th><th>Justification</th><th>Resources</th><th>Findings not counted</th></tr></thead><tbody>${scope.exclude.map((e) =>
+      `<tr><td>${escapeHtml(e.name)}</td><td>${escapeHtml(e.justification)}</td><td>${e.resources ?? '–'}</td><td>${e.findings ?? '–'}</td></tr>`).join('')}</tbody></table>`;
+  const clusters = scope.clusters.length > 0 ? `<li>Clusters: ${escapeHtml(scope.clusters.join(', '))}</li>` : '';
+  return `<h2>Scope</h2><ul><li>ISMS scope: ${escapeHtml(scope.name)}</li>${clusters}<li>Namespaces included: ${escapeHtml(scope.include.join(', '))}</li></ul>${exclusions}`;
+}
+
+function assessmentSection(soa: StatementOfApplicability): string {
+  const counts = statusCounts(soa);
+  const summary = SOA_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
+  const a = soa.assessment;
+  const text = a
+    ? `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors.`
+    : 'No manifests were scanned: automated controls are not-assessed.';
+  return `<h2>Assessment</h2><p>${escapeHtml(text)} Status: ${escapeHtml(summary)}.</p>`;
+}
+
+function controlRows(soa: StatementOfApplicability): string {
+  return soa.controls.map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${escapeHtml(r.title)}</td><td>${escapeHtml(r.theme)}</td><td>${r.applicable ? 'yes' : 'no'}</td><td>${escapeHtml(r.justification)}</td><td class="status-${escapeHtml(r.status)}">${escapeHtml(r.status)}</td><td>${escapeHtml(r.automation)}</td><td>${escapeHtml(evidenceText(r))}</td><td>${escapeHtml(r.owner ?? '')}</td></tr>`).join('\n');
+}
+
+export function soaHtml(soa: StatementOfApplicability): string {
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Statement of Applicability — ${escapeHtml(soa.scope.name)}</title><style>${STYLE}</style></head>
+<body>
+<h1>Statement of Applicability — ISO/IEC 27001:2022 Annex A</h1>
+<p>${escapeHtml(soa.scope.name)} · generated ${escapeHtml(soa.generated)}</p>
+${scopeSection(soa)}
+${assessmentSection(soa)}
+<h2>Controls</h2>
+<table><thead><tr><th>Control</th><th>Title</th><th>Theme</th><th>Applicable</th><th>Justification</th><th>Status</th><th>Automation</th><th>Evidence</th><th>Owner</th></tr></thead>
+<tbody>
+${controlRows(soa)}
+</tbody></table>
+</body></html>
+`;
+}

@@ -1,0 +1,151 @@
+/** RBAC risk checks beyond their examples: severity by reach and holder, exposure, defaults, dangling objects. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runChecks } from './support/run-checks.js';
+import { rbacChecks } from '../src/checks/rbac/index.js';
+import type { Finding } from '../src/resources/types.js';
+
+const H = 'apiVersion: rbac.authorization.k8s.io/v1';
+const check = (id: string) => rbacChecks.filter((c) => c.id === id);
+
+function run(id: string, yaml: string): Finding[] {
+  return runChecks(check(id), yaml);
+}
+
+const SECRET_READER = `${H}
+kind: ClusterRole
+metadata: { name: secret-reader }
+rules:
+  - { apiGroups: [''], resources: [secrets], verbs: [get, list] }
+---
+`;
+
+function crb(name: string, role: string, subject: string): string {
+  return `${H}\nkind: ClusterRoleBinding\nmetadata: { name: ${name} }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: ${role} }\nsubjects:\n  - ${subject}\n---\n`;
+}
+
+function rb(ns: string, name: string, role: string, subject: string, kind = 'ClusterRole'): string {
+  return `${H}\nkind: RoleBinding\nmetadata: { name: ${name}, namespace: ${ns} }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ${kind}, name: ${role} }\nsubjects:\n  - ${subject}\n---\n`;
+}
+
+function deployment(ns: string, name: string, sa: string | undefined, labels = `{ app: ${name} }`): string {
+  return `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name}, namespace: ${ns} }\nspec:\n  template:\n    metadata: { labels: ${labels} }\n    spec:\n${sa ? `      serviceAccountName: ${sa}\n` : ''}      containers: [{ name: app, image: nginx }]\n---\n`;
+}
+
+function service(ns: string, name: string, type: string, app: string): string {
+  return `apiVersion: v1\nkind: Service\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { type: ${type}, selector: { app: ${app} } }\n---\n`;
+}
+
+const bySubject = (findings: Finding[]) => Object.fromEntries(findings.map((f) => [String(f.details?.subject), f.severity]));
+
+describe('rbac checks: severity reflects reach and holder', () => {
+  const estate = SECRET_READER
+    + deployment('shop', 'web', 'web') + service('shop', 'web', 'LoadBalancer', 'web')
+    + deployment('shop', 'worker', 'worker') + service('shop', 'worker', 'ClusterIP', 'worker')
+    + crb('exposed', 'secret-reader', '{ kind: ServiceAccount, name: web, namespace: shop }')
+    + crb('internal', 'secret-reader', '{ kind: ServiceAccount, name: worker, namespace: shop }')
+    + rb('shop', 'internal-ns', 'secret-reader', '{ kind: ServiceAccount, name: worker, namespace: shop }')
+    + crb('humans', 'secret-reader', '{ kind: Group, name: ops }')
+    + rb('shop', 'human-ns', 'secret-reader', '{ kind: User, name: dave }')
+    + crb('everyone', 'secret-reader', '{ kind: Group, name: system:serviceaccounts }');
+
+  it('exposed workload > workload cluster-wide > workload in a namespace ≈ human group cluster-wide > human in a namespace', () => {
+    const findings = run('rbac.secrets-read', estate);
+    const byBinding = Object.fromEntries(findings.map((f) => [f.resource.name, f.severity]));
+    assert.deepEqual(byBinding, {
+      exposed: 'critical', internal: 'high', 'internal-ns': 'medium', humans: 'medium', 'human-ns': 'low', everyone: 'critical',
+    });
+  });
+
+  it('details and message name reach, holder, workloads and exposure', () => {
+    const exposed = run('rbac.secrets-read', estate).find((f) => f.resource.name === 'exposed')!;
+    assert.equal(exposed.details?.reach, 'cluster');
+    assert.equal(exposed.details?.holder, 'exposed-workload');
+    assert.deepEqual(exposed.details?.workloads, ['Deployment/shop/web']);
+    assert.deepEqual(exposed.details?.exposedBy, ['Service/shop/web (LoadBalancer)']);
+    assert.match(exposed.message, /cluster-wide via ClusterRole\/secret-reader \(ClusterRoleBinding\/exposed\); held by Deployment\/shop\/web, exposed by Service\/shop\/web/);
+    const ns = run('rbac.secrets-read', estate).find((f) => f.resource.name === 'internal-ns')!;
+    assert.equal(ns.details?.reach, 'namespace');
+    assert.equal(ns.details?.namespace, 'shop');
+    assert.equal(ns.path, 'subjects[0]');
+  });
+
+  it('an Ingress backend exposes the pods of its (ClusterIP) Service; the default service account is used when none is set', () => {
+    const yaml = SECRET_READER + deployment('shop', 'api', undefined) + service('shop', 'api', 'ClusterIP', 'api')
+      + `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: api, namespace: shop }\nspec:\n  rules:\n    - http:\n        paths:\n          - { path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }\n---\n`
+      + rb('shop', 'default-reads', 'secret-reader', '{ kind: ServiceAccount, name: default, namespace: shop }');
+    const [finding] = run('rbac.secrets-read', yaml);
+    assert.equal(finding?.details?.holder, 'exposed-workload');
+    assert.deepEqual(finding?.details?.exposedBy, ['Ingress/shop/api → Service/shop/api']);
+    assert.equal(finding?.severity, 'high', 'namespace reach (-1), exposed holder (+1)');
+  });
+
+  it('a rule limited by resourceNames is one level lower', () => {
+    const yaml = `${H}\nkind: Role\nmetadata: { name: one-secret, namespace: shop }\nrules:\n  - { apiGroups: [''], resources: [secrets], resourceNames: [tls], verbs: [get] }\n---\n`
+      + rb('shop', 'one', 'one-secret', '{ kind: ServiceAccount, name: worker, namespace: shop }', 'Role');
+    const [finding] = run('rbac.secrets-read', yaml);
+    assert.equal(finding?.severity, 'low');
+    assert.match(finding!.message, /named objects only/);
+  });
+});
+
+describe('rbac checks: what is not reported', () => {
+  it('system:masters, bootstrap-labelled bindings and cluster-admin-equivalent roles (left to cluster-admin-binding)', () => {
+    const yaml = SECRET_READER
+      + crb('masters', 'secret-reader', '{ kind: Group, name: system:masters }')
+      + `${H}\nkind: ClusterRoleBinding\nmetadata:\n  name: vendor-default\n  annotations: { rbac.authorization.kubernetes.io/autoupdate: "true" }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: secret-reader }\nsubjects:\n  - { kind: User, name: vendor }\n---\n`
+      + crb('admins', 'cluster-admin', '{ kind: User, name: root }');
+    assert.deepEqual(run('rbac.secrets-read', yaml), []);
+    assert.deepEqual(run('rbac.cluster-admin-binding', yaml).map((f) => f.resource.name), ['admins']);
+  });
+
+  it('anonymous: system:authenticated with discovery only is fine; unauthenticated discovery is medium, more is critical', () => {
+    const discovery = `${H}\nkind: ClusterRole\nmetadata: { name: disco }\nrules:\n  - { nonResourceURLs: [/version, /healthz], verbs: [get] }\n---\n`;
+    assert.deepEqual(run('rbac.anonymous-access', discovery + crb('a', 'disco', '{ kind: Group, name: system:authenticated }')), []);
+    const anon = run('rbac.anonymous-access', discovery + crb('b', 'disco', '{ kind: User, name: system:anonymous }'));
+    assert.deepEqual(anon.map((f) => f.severity), ['medium']);
+    const more = run('rbac.anonymous-access', SECRET_READER + rb('shop', 'c', 'secret-reader', '{ kind: Group, name: system:unauthenticated }'));
+    assert.deepEqual(more.map((f) => f.severity), ['high'], 'critical, one level lower for a namespace');
+  });
+
+  it('kube-system workloads: only grants reaching kube-system (there, or cluster-wide)', () => {
+    const creator = `${H}\nkind: ClusterRole\nmetadata: { name: pod-creator }\nrules:\n  - { apiGroups: [''], resources: [pods], verbs: [create] }\n---\n`;
+    assert.deepEqual(run('rbac.kube-system-workloads', creator + rb('shop', 'x', 'pod-creator', '{ kind: User, name: u }')), []);
+    const found = run('rbac.kube-system-workloads', creator + rb('kube-system', 'y', 'pod-creator', '{ kind: ServiceAccount, name: ci, namespace: ci }')
+      + crb('z', 'pod-creator', '{ kind: ServiceAccount, name: ci, namespace: ci }'));
+    assert.deepEqual(bySubject(found), { 'ServiceAccount:ci/ci': 'high' });
+    assert.equal(found.length, 2);
+  });
+
+  it('cluster-scoped risks (nodes/proxy, CSR approval, webhooks) ignore RoleBindings, which cannot grant them', () => {
+    const role = `${H}\nkind: ClusterRole\nmetadata: { name: np }\nrules:\n  - { apiGroups: [''], resources: [nodes/proxy], verbs: [get] }\n---\n`;
+    assert.deepEqual(run('rbac.nodes-proxy', role + rb('shop', 'x', 'np', '{ kind: User, name: u }')), []);
+    assert.equal(run('rbac.nodes-proxy', role + crb('x', 'np', '{ kind: User, name: u }')).length, 1);
+  });
+
+  it('dangling: missing ServiceAccounts only where the namespace declares some; well-known roles are never missing', () => {
+    const sa = 'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: web, namespace: shop }\n---\n';
+    const yaml = sa + rb('shop', 'a', 'edit', '{ kind: ServiceAccount, name: gone, namespace: shop }')
+      + rb('other', 'b', 'view', '{ kind: ServiceAccount, name: unknown, namespace: other }')
+      + rb('shop', 'c', 'custom-missing', '{ kind: ServiceAccount, name: web, namespace: shop }');
+    const findings = run('rbac.dangling-binding', yaml);
+    assert.deepEqual(findings.map((f) => `${f.resource.name} ${f.path} ${f.severity}`).sort(), ['a subjects[0].name medium', 'c roleRef.name low']);
+  });
+
+  it('unused: a role aggregated into a bound role is used; an unbound aggregated role is not', () => {
+    const yaml = `${H}\nkind: ClusterRole\nmetadata: { name: agg }\naggregationRule: { clusterRoleSelectors: [ { matchLabels: { feed: "yes" } } ] }\n---\n`
+      + `${H}\nkind: ClusterRole\nmetadata: { name: part, labels: { feed: "yes" } }\nrules: []\n---\n`
+      + crb('agg', 'agg', '{ kind: User, name: u }');
+    assert.deepEqual(run('rbac.unused-role', yaml), []);
+    assert.deepEqual(run('rbac.unused-role', yaml.replace(/apiVersion: rbac\.authorization\.k8s\.io\/v1\nkind: ClusterRoleBinding[\s\S]*$/, '')).map((f) => f.resource.name), ['agg']);
+  });
+
+  it('every check handles 2,000 bindings (parse included) within seconds', () => {
+    let yaml = SECRET_READER;
+    for (let i = 0; i < 2000; i += 1) yaml += rb(`ns${i % 50}`, `b${i}`, 'secret-reader', `{ kind: ServiceAccount, name: sa${i}, namespace: ns${i % 50} }`);
+    const started = performance.now();
+    const findings = runChecks(rbacChecks, yaml);
+    assert.equal(findings.filter((f) => f.checkId === 'rbac.secrets-read').length, 2000);
+    assert.ok(performance.now() - started < 10_000);
+  });
+});

@@ -1,0 +1,164 @@
+/** `annexa scan` end to end: exit codes, stdin, --output-file, --kustomize (spawns bin/annexa.js; needs dist/). */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './support/paths.js';
+import { configKeeping, runCli, scanInProcess, tempTree } from './support/scan-output.js';
+import { REPORT_FORMATS } from '../src/report/index.js';
+import { UsageError } from '../src/cli/io.js';
+
+const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
+const PRIVILEGED = 'workload.privileged-container';
+const privileged = join(fixtures, 'privileged.yaml');
+const clean = join(fixtures, 'clean.yaml');
+
+interface JsonReport {
+  summary: { resources: number; findings: number; skippedDocuments: number };
+  findings: Array<{ resource: { name: string }; location?: { file?: string; line?: number } }>;
+  errors: Array<{ file: string; line?: number; message: string }>;
+}
+
+describe('annexa scan: exit codes', () => {
+  const dir = tempTree();
+  const config = configKeeping(dir, [PRIVILEGED]);
+  const highConfig = configKeeping(tempTree(), [PRIVILEGED], { [PRIVILEGED]: 'high' });
+
+  it('0 when nothing is at or above --fail-on', () => {
+    const run = runCli(['scan', clean, '--config', config]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /1 resource in 1 file, 0 findings/);
+  });
+
+  it('1 when a finding is at or above --fail-on (default high)', () => {
+    const run = runCli(['scan', privileged, clean, '--config', config]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stdout, /CRITICAL {2}workload\.privileged-container/);
+  });
+
+  it('0 with --fail-on never, whatever is found', () => {
+    assert.equal(runCli(['scan', privileged, '--config', config, '--fail-on', 'never']).code, 0);
+  });
+
+  it('--fail-on critical ignores high findings; --fail-on high does not', () => {
+    const critical = runCli(['scan', privileged, '--config', highConfig, '--fail-on', 'critical', '-o', 'json']);
+    assert.equal(critical.code, 0, critical.stderr);
+    const report = JSON.parse(critical.stdout) as { summary: { bySeverity: Record<string, number> } };
+    assert.equal(report.summary.bySeverity.high, 1, 'the finding is there, at high');
+    assert.equal(runCli(['scan', privileged, '--config', highConfig, '--fail-on', 'high']).code, 1);
+    assert.equal(runCli(['scan', privileged, '--config', highConfig, '--fail-on', 'low']).code, 1);
+  });
+
+  it('2 for an unknown flag, a bad --fail-on, a bad -o, a bad --max-file-size and no paths', () => {
+    const unknown = runCli(['scan', clean, '--no-such-flag']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown option '--no-such-flag'/);
+    const failOn = runCli(['scan', clean, '--fail-on', 'severe']);
+    assert.equal(failOn.code, 2);
+    assert.match(failOn.stderr, /--fail-on must be one of critical, high, medium, low, info, never, not "severe"/);
+    const format = runCli(['scan', clean, '-o', 'pdf']);
+    assert.equal(format.code, 2);
+    assert.match(format.stderr, /argument 'pdf' is invalid/);
+    assert.equal(runCli(['scan', clean, '--max-file-size', 'lots']).code, 2);
+    const none = runCli(['scan']);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /scan needs at least one path/);
+  });
+
+  it('2 for a missing path, after scanning the paths that exist', () => {
+    const run = runCli(['scan', join(dir, 'nope.yaml'), privileged, '--config', config, '-o', 'json']);
+    assert.equal(run.code, 2);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.errors, [{ file: join(dir, 'nope.yaml'), message: 'no such file or directory' }]);
+    assert.equal(report.summary.findings, 1, 'the other file was still scanned');
+  });
+
+  it('2 for input errors even when --fail-on never, with the rest processed', () => {
+    const run = runCli(['scan', join(fixtures, 'invalid.yaml'), '--config', config, '--fail-on', 'never', '-o', 'json']);
+    assert.equal(run.code, 2);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.findings.map((f) => f.resource.name), ['before', 'after']);
+  });
+
+  it('rejects a bad --fail-on before reading any input (in process)', async () => {
+    await assert.rejects(scanInProcess([clean], { failOn: 'loud' }), UsageError);
+  });
+});
+
+describe('annexa scan: inputs and outputs', () => {
+  const dir = tempTree();
+  const config = configKeeping(dir, [PRIVILEGED]);
+
+  it('reads standard input for -', () => {
+    const run = runCli(['scan', '-', '--config', config, '-o', 'json'], { input: readFileSync(privileged, 'utf8') });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.equal(report.summary.resources, 2);
+    assert.deepEqual(report.findings.map((f) => f.location), [{ file: '-', line: 17, column: 9 }]);
+  });
+
+  it('reads standard input together with files; SARIF gives stdin findings no physical location', () => {
+    const run = runCli(['scan', clean, '-', '--config', config, '-o', 'sarif'], { input: readFileSync(privileged, 'utf8') });
+    assert.equal(run.code, 1, run.stderr);
+    const log = JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ locations: Array<Record<string, unknown>> }> }> };
+    const [result] = log.runs[0]!.results;
+    assert.equal(result!.locations[0]!.physicalLocation, undefined);
+    assert.ok(result!.locations[0]!.logicalLocations);
+  });
+
+  for (const format of REPORT_FORMATS) {
+    it(`--output-file writes -o ${format} to the file, nothing to stdout`, () => {
+      const out = join(dir, `report.${format}`);
+      const run = runCli(['scan', privileged, '--config', config, '-o', format, '--output-file', out]);
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.ok(existsSync(out));
+      const text = readFileSync(out, 'utf8');
+      assert.match(text, /privileged/);
+      assert.doesNotMatch(text, /\x1b\[/, 'no colour codes in a file');
+      if (format === 'json' || format === 'sarif') assert.doesNotThrow(() => JSON.parse(text));
+    });
+  }
+
+  it('--output-file into a missing directory is an error (exit 2), not a crash', () => {
+    const run = runCli(['scan', privileged, '--config', config, '--output-file', join(dir, 'no', 'such', 'dir', 'r.json')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /ENOENT|no such file/);
+  });
+});
+
+describe('annexa scan --kustomize', () => {
+  const dir = tempTree();
+  const config = configKeeping(dir, [PRIVILEGED]);
+
+  function fakeKubectl(script: string): string {
+    const path = join(tempTree({ kubectl: `#!/bin/sh\n${script}\n` }), 'kubectl');
+    chmodSync(path, 0o755);
+    return path;
+  }
+
+  it('scans the output of `kubectl kustomize DIR`', () => {
+    const kubectl = fakeKubectl(`[ "$1" = kustomize ] || exit 9\necho "# built from $2"\ncat '${privileged}'`);
+    const run = runCli(['scan', '--kustomize', 'overlays/prod', '--config', config, '-o', 'json'], { env: { ANNEXA_KUBECTL: kubectl } });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.equal(report.summary.resources, 2);
+    assert.deepEqual(report.findings[0]!.location, { file: 'kustomize:overlays/prod', line: 18, column: 9 });
+  });
+
+  it('reports a failing kustomize build as an input error (exit 2)', () => {
+    const kubectl = fakeKubectl('echo "error: accumulating resources: missing kustomization.yaml" >&2\nexit 1');
+    const run = runCli(['scan', '--kustomize', 'overlays/bad', clean, '--config', config, '-o', 'json'], { env: { ANNEXA_KUBECTL: kubectl } });
+    assert.equal(run.code, 2);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.errors, [{ file: 'overlays/bad', message: 'kubectl kustomize failed: error: accumulating resources: missing kustomization.yaml' }]);
+    assert.equal(report.summary.resources, 1, 'the plain path is still scanned');
+  });
+
+  it('says clearly when kubectl is missing', () => {
+    const missing = join(dir, 'no-kubectl-here');
+    const run = runCli(['scan', '--kustomize', 'overlays/prod', '--config', config], { env: { ANNEXA_KUBECTL: missing } });
+    assert.equal(run.code, 2);
+    assert.match(run.stdout, new RegExp(`overlays/prod: --kustomize needs "${missing}" on the PATH; it was not found`));
+  });
+});
