@@ -5,7 +5,7 @@
  * Deployments with labelled pod templates and named ports, and NetworkPolicies of the usual shapes
  * (namespace default deny, matchLabels and matchExpressions selectors, same-namespace,
  * cross-namespace and namespace+pod peers, named and numeric ports, port ranges, ipBlocks with
- * except). The full size is 5,000 workloads and 1,000 policies; smaller sizes show how the cost grows.
+ * except; every tenth namespace without a default deny). The full size is 5,000 workloads and 1,000 policies; smaller sizes show how the cost grows.
  *
  * Columns: parse = `yaml` parseAllDocuments + toJS of the same text, nothing else (the floor);
  * coverage = NetpolAnalysis + the full coverage report from already-parsed resources;
@@ -66,8 +66,10 @@ spec:
 `;
 }
 
-function policyDoc(ns: string, j: number, workloads: number, rand: () => number): string {
+function policyDoc(ns: string, j: number, workloads: number, rand: () => number, open: boolean): string {
   const head = `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: np-${j}, namespace: ${ns} }\nspec:\n`;
+  // Every tenth namespace has no default deny, but a web policy that allows everything: findings for the checks.
+  if (j === 0 && open) return `${head}  podSelector: { matchLabels: { tier: web } }\n  ingress: [{}]\n`;
   if (j === 0) return `${head}  podSelector: {}\n  policyTypes: [Ingress, Egress]\n  egress:\n    - ports: [{ port: 53, protocol: UDP }, { port: 53, protocol: TCP }]\n`;
   const target = `app-${Math.floor(rand() * workloads)}`;
   switch (j % 4) {
@@ -113,7 +115,7 @@ export function generateEstate(workloads: number, seed = 7): string {
     const ns = `ns-${n}`;
     docs.push(namespaceDoc(ns, TEAMS[n % TEAMS.length]!));
     for (let i = 0; i < WORKLOADS_PER_NAMESPACE; i++) docs.push(deploymentDoc(ns, i, rand));
-    for (let j = 0; j < POLICIES_PER_NAMESPACE; j++) docs.push(policyDoc(ns, j, WORKLOADS_PER_NAMESPACE, rand));
+    for (let j = 0; j < POLICIES_PER_NAMESPACE; j++) docs.push(policyDoc(ns, j, WORKLOADS_PER_NAMESPACE, rand, n % 10 === 9));
   }
   return docs.join('---\n');
 }

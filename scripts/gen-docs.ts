@@ -2,7 +2,8 @@
  * Writes docs/checks.md: every built-in check with its metadata and framework mappings, generated
  * from the registry so the reference cannot drift from the code.
  *
- *   npx tsx scripts/gen-docs.ts        (or: npm run docs:checks)
+ *   npx tsx scripts/gen-docs.ts        (or: npm run docs)
+ * It also writes docs/iso27001.md (the Annex A reference with the checks mapped to each control).
  *
  * test/docs-checks.test.ts regenerates the text and compares it with the committed file.
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Check } from '../src/engine/check.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { ANNEX_A_TITLES } from '../src/frameworks/annex-a-titles.js';
+import { renderIsoControls } from '../src/frameworks/render.js';
 import { SEVERITIES, severityRank, type ControlRefs } from '../src/resources/types.js';
 
 const ANNEX_A = new Map(ANNEX_A_TITLES.map((control) => [control.id, control.title]));
@@ -108,9 +110,17 @@ function projectRoot(): string {
 }
 
 export const checksDocPath = join(projectRoot(), 'docs', 'checks.md');
+export const isoDocPath = join(projectRoot(), 'docs', 'iso27001.md');
+
+/** docs/iso27001.md: the control-by-control reference, as `annexa controls -o markdown` prints it. */
+export function renderIsoMarkdown(checks: readonly Check[]): string {
+  return renderIsoControls(checks, 'markdown');
+}
 
 const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   writeFileSync(checksDocPath, renderChecksMarkdown(builtinChecks));
   console.log(`wrote ${checksDocPath} (${builtinChecks.length} checks)`);
+  writeFileSync(isoDocPath, renderIsoMarkdown(builtinChecks));
+  console.log(`wrote ${isoDocPath}`);
 }

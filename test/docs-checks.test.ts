@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinChecks } from '../src/checks/index.js';
-import { checksDocPath, renderChecksMarkdown } from '../scripts/gen-docs.js';
+import { checksDocPath, isoDocPath, renderChecksMarkdown, renderIsoMarkdown } from '../scripts/gen-docs.js';
 
 describe('docs/checks.md', () => {
   it('renders a section for every built-in check', () => {
@@ -18,5 +18,10 @@ describe('docs/checks.md', () => {
     assert.ok(existsSync(checksDocPath), 'docs/checks.md is missing');
     const committed = readFileSync(checksDocPath, 'utf8');
     assert.equal(committed, renderChecksMarkdown(builtinChecks), 'docs/checks.md is stale: run `npx tsx scripts/gen-docs.ts`');
+  });
+
+  it('docs/iso27001.md is up to date with the catalog and the registry', () => {
+    const committed = readFileSync(isoDocPath, 'utf8');
+    assert.equal(committed, renderIsoMarkdown(builtinChecks), 'docs/iso27001.md is stale: run `npx tsx scripts/gen-docs.ts`');
   });
 });

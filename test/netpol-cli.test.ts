@@ -103,7 +103,7 @@ describe('annexa netpol coverage', () => {
     assert.deepEqual(cart.location, { file: estate, line: 5 });
     assert.deepEqual(cart.ingressPolicies, ['default-deny', 'cart-from-web']);
     assert.deepEqual(cart.allowedFrom, [{
-      peer: { type: 'pods', namespaces: '(same: shop)', pods: 'app=web', text: 'pods app=web in namespace shop' },
+      peer: { type: 'pods', namespaces: '(same: shop)', pods: 'app=web', workloads: 1, text: 'pods app=web in namespace shop' },
       ports: [{ protocol: 'TCP', port: 'http', resolved: [8080] }],
       policies: ['cart-from-web'],
     }]);
@@ -129,6 +129,19 @@ describe('annexa netpol coverage', () => {
     const report = JSON.parse(out) as CoverageReport & { errors: Array<{ file: string; message: string }> };
     assert.equal(report.summary.workloads, 3);
     assert.deepEqual(report.errors.map((e) => e.message), ['no such file or directory']);
+  });
+
+  it('lists invalid policies per namespace, in JSON and in the table', async () => {
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: typo, namespace: shop }
+spec:
+  podSelector: { matchExpressions: [{ key: app, operator: Equals, values: [web] }] }
+`);
+    const json = JSON.parse((await run('coverage', broken, '-o', 'json')).out) as CoverageReport;
+    assert.deepEqual(json.namespaces[0]!.invalidPolicies, [{ name: 'typo', problems: [{ path: 'spec.podSelector', message: 'unknown operator "Equals" for key "app"' }] }]);
+    assert.match((await run('coverage', broken)).out, /^ {2}! policy typo: spec\.podSelector: unknown operator "Equals" for key "app"$/m);
   });
 
   it('exits 2 for an unknown output format', async () => {

@@ -80,6 +80,12 @@ describe('rbac checks: severity reflects reach and holder', () => {
     assert.equal(finding?.severity, 'high', 'namespace reach (-1), exposed holder (+1)');
   });
 
+  it('pods owned by a workload of the input are counted as that workload', () => {
+    const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: worker-abc\n  namespace: shop\n  ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: worker, controller: true, uid: x }]\nspec:\n  serviceAccountName: worker\n  containers: [{ name: app, image: nginx }]\n---\n`;
+    const found = run('rbac.secrets-read', estate + pod).find((f) => f.resource.name === 'internal')!;
+    assert.deepEqual(found.details?.workloads, ['Deployment/shop/worker']);
+  });
+
   it('a rule limited by resourceNames is one level lower', () => {
     const yaml = `${H}\nkind: Role\nmetadata: { name: one-secret, namespace: shop }\nrules:\n  - { apiGroups: [''], resources: [secrets], resourceNames: [tls], verbs: [get] }\n---\n`
       + rb('shop', 'one', 'one-secret', '{ kind: ServiceAccount, name: worker, namespace: shop }', 'Role');

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { main } from '../src/cli/main.js';
+import { parseRequest } from '../src/cli/rbac.js';
 import { conformanceDir } from './support/paths.js';
 import { tempTree } from './support/scan-output.js';
 
@@ -115,6 +116,22 @@ describe('annexa rbac who-can', () => {
     const answer = JSON.parse((await cli(['who-can', 'escalate', 'clusterroles', join(conformanceDir, 'rbac'), '-o', 'json'])).out) as WhoCanJson;
     assert.deepEqual(answer.subjects.map((s) => `${s.kind}:${s.namespace ? `${s.namespace}/` : ''}${s.name}`),
       ['Group:system:masters', 'ServiceAccount:kube-system/clusterrole-aggregation-controller']);
+  });
+
+  it('resolves the API group: well-known resources, resource.group, --api-group, core otherwise', () => {
+    const base = { output: 'json' as const, maxFileSize: '20MiB' };
+    assert.deepEqual(parseRequest('list', 'deployments', base), { type: 'resource', verb: 'list', apiGroup: 'apps', resource: 'deployments' });
+    assert.deepEqual(parseRequest('get', 'widgets.example.com/status', base),
+      { type: 'resource', verb: 'get', apiGroup: 'example.com', resource: 'widgets', subresource: 'status' });
+    assert.deepEqual(parseRequest('get', 'widgets', { ...base, apiGroup: 'example.com', name: 'w1' }),
+      { type: 'resource', verb: 'get', apiGroup: 'example.com', resource: 'widgets', name: 'w1' });
+    assert.deepEqual(parseRequest('get', 'secrets', base), { type: 'resource', verb: 'get', apiGroup: '', resource: 'secrets' });
+    assert.deepEqual(parseRequest('get', '/healthz', base), { type: 'nonResource', verb: 'get', path: '/healthz' });
+  });
+
+  it('the table notes implicit groups among the subjects', async () => {
+    const { out } = await cli(['who-can', 'list', 'pods', estate]);
+    assert.match(out, /Implicit groups are listed as subjects: system:serviceaccounts/);
   });
 
   it('exit 2 for bad arguments: -n with -A, a URL with -n, a bad resource, a bad format, missing paths', async () => {

@@ -254,3 +254,13 @@ describe('rbac model: binding scope', () => {
     assert.deepEqual(m.unresolvedBindings(), []);
   });
 });
+
+describe('rbac model: duplicates', () => {
+  it('a role declared twice is the later declaration (as applying both would leave)', () => {
+    const m = model(clusterRole('dup', "  - { apiGroups: [''], resources: [pods], verbs: [get] }")
+      + clusterRole('dup', "  - { apiGroups: [''], resources: [services], verbs: [get] }") + crb('dup', 'dup', alice));
+    assert.deepEqual(who(m, res('get', 'pods')), []);
+    assert.deepEqual(who(m, res('get', 'services')), ['User:alice']);
+    assert.equal(m.roles.length, 1);
+  });
+});

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinChecks } from '../src/checks/index.js';
 import { runSoaCommand } from '../src/cli/soa.js';
-import { buildSoa, type StatementOfApplicability } from '../src/posture/soa.js';
+import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../src/posture/soa.js';
 import { csvField, SOA_CSV_HEADER, soaCsv } from '../src/report/soa/csv.js';
 import { soaHtml } from '../src/report/soa/html.js';
 import { makeConfig } from '../src/isms/config.js';
@@ -173,6 +173,33 @@ describe('annexa soa: scope section', () => {
     assert.match(html, /O&#39;Brien &amp; &quot;Co&quot;/);
     assert.match(html, /@media print/);
     assert.equal(html.match(/<tr><td>A\.\d\.\d+<\/td>/g)?.length, 93);
+  });
+});
+
+describe('annexa soa: precedence and patterns', () => {
+  it('a control excluded in annexa.yaml stays not-applicable even with findings', async () => {
+    const dir = tempTree({
+      'm.yaml': pod('shop', 'web'),
+      'annexa.yaml': JSON.stringify({
+        applicability: [{ control: 'A.8.18', applicable: false, justification: 'accepted risk R-12' }],
+        checks: { disabled: builtinChecks.map((c) => c.id).filter((id) => id !== PRIVILEGED) },
+      }),
+    });
+    const report = JSON.parse((await soa([join(dir, 'm.yaml')], 'json', join(dir, 'annexa.yaml'))).text) as StatementOfApplicability;
+    const row = report.controls.find((c) => c.id === 'A.8.18');
+    assert.deepEqual([row?.applicable, row?.status, row?.justification], [false, 'not-applicable', 'accepted risk R-12']);
+    assert.equal(report.controls.find((c) => c.id === 'A.8.2')?.status, 'fail');
+  });
+
+  it('counts resources per exclusion pattern, including the Namespace object itself', () => {
+    const config = makeConfig({ scope: { namespaces: { exclude: [{ name: 'team-*', justification: 'sandbox teams' }] } } });
+    const collector = new ScopeCollector(config);
+    const scanned = (kind: string, name: string, namespace?: string) => ({ ref: { apiVersion: 'v1', kind, name, ...(namespace ? { namespace } : {}) }, evaluated: [], findings: [] });
+    collector.resource(scanned('Pod', 'a', 'team-a'));
+    collector.resource(scanned('Pod', 'b', 'team-b'));
+    collector.resource(scanned('Namespace', 'team-c'));
+    collector.resource(scanned('Pod', 'c', 'shop'));
+    assert.deepEqual(collector.excluded(), [{ name: 'team-*', justification: 'sandbox teams', resources: 3, findings: 0 }]);
   });
 });
 

@@ -5,7 +5,6 @@ import { pssChecks } from './pss/index.js';
 import { imagesChecks } from './images/index.js';
 import { rbacChecks } from './rbac/index.js';
 import { networkChecks } from './network/index.js';
-import { extraNetworkChecks } from './network/extra.js';
 import { namespaceChecks } from './namespace/index.js';
 import { clusterChecks } from './cluster/index.js';
 
@@ -15,7 +14,6 @@ export const builtinChecks: readonly Check[] = [
   ...imagesChecks,
   ...rbacChecks,
   ...networkChecks,
-  ...extraNetworkChecks,
   ...namespaceChecks,
   ...clusterChecks,
 ];

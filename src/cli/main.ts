@@ -45,6 +45,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`annexa: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
     return EXIT.error;
   }
-  const ran = program.commands.find((c) => c.getOptionValue('exitCode') !== undefined);
-  return (ran?.getOptionValue('exitCode') as number | undefined) ?? EXIT.ok;
+  return exitCodeOf(program) ?? EXIT.ok;
+}
+
+/** The exit code the command (or subcommand) that ran has recorded. */
+function exitCodeOf(command: Command): number | undefined {
+  for (const sub of command.commands) {
+    const code = (sub.getOptionValue('exitCode') as number | undefined) ?? exitCodeOf(sub);
+    if (code !== undefined) return code;
+  }
+  return undefined;
 }

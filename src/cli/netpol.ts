@@ -62,10 +62,8 @@ function withCommonOptions(command: Command): Command {
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB');
 }
 
-/** main.ts reads the exit code from top-level commands: set it on `netpol` as well. */
 function setExitCode(command: Command, code: number): void {
   command.setOptionValue('exitCode', code);
-  command.parent?.setOptionValue('exitCode', code);
 }
 
 export interface LoadedInputs {
@@ -145,6 +143,9 @@ export function coverageTable(report: CoverageReport, errors: readonly InputErro
   const lines: string[] = [];
   for (const ns of report.namespaces) {
     lines.push(`${ns.name}  (${ns.policies.length} polic${ns.policies.length === 1 ? 'y' : 'ies'}; default-deny ingress: ${yesNo(ns.defaultDenyIngress)}, egress: ${yesNo(ns.defaultDenyEgress)})`);
+    for (const invalid of ns.invalidPolicies) {
+      lines.push(...invalid.problems.map((problem) => `  ! policy ${invalid.name}: ${problem.path}: ${problem.message}`));
+    }
     for (const w of ns.workloads) {
       const state = (isolated: boolean, policies: string[]) => (isolated ? `isolated by ${policies.join(', ')}` : 'open');
       lines.push(`  ${w.kind}/${w.name}${w.hostNetwork ? ' (hostNetwork)' : ''}`);

@@ -61,7 +61,6 @@ export function pssCommand(): Command {
     .action(async function (this: Command, paths: string[]) {
       const code = await runPssCheck(paths, this.opts<PssCheckFlags>());
       this.setOptionValue('exitCode', code);
-      pss.setOptionValue('exitCode', code);
     });
   return pss.addCommand(check);
 }

@@ -8,7 +8,7 @@ import { parseManifestText } from '../sources/yaml-documents.js';
 import type { InputError, Resource } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import {
-  defaultApiGroup, parseSubjectSpec, RbacModel, RBAC_KINDS, ServiceAccountUsage, subjectAnswer, whoCanAnswer,
+  defaultApiGroup, isBroadGroup, parseSubjectSpec, RbacModel, RBAC_KINDS, ServiceAccountUsage, subjectAnswer, whoCanAnswer,
   type AccessRequest, type AccessScope, type SubjectAnswer, type WhoCanAnswer, type RuleGrantJson,
 } from '../inventory/rbac/index.js';
 import { alignColumns } from '../report/table.js';
@@ -67,7 +67,7 @@ function whoCanCommand(): Command {
     .option('--api-group <group>', 'API group of the resource (default: the well-known group of the resource, else core)')
     .action(async function (this: Command, verb: string, resource: string, paths: string[]) {
       const code = await runWhoCan(verb, resource, paths, this.opts<WhoCanFlags>());
-      this.parent?.setOptionValue('exitCode', code);
+      this.setOptionValue('exitCode', code);
     });
 }
 
@@ -79,7 +79,7 @@ function subjectCommand(): Command {
     .option('--group <group>', 'a group the user is in besides the implicit ones (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .action(async function (this: Command, spec: string, paths: string[]) {
       const code = await runSubject(spec, paths, this.opts<SubjectFlags>());
-      this.parent?.setOptionValue('exitCode', code);
+      this.setOptionValue('exitCode', code);
     });
 }
 
@@ -197,6 +197,8 @@ export function whoCanTable(answer: WhoCanAnswer): string {
   const lines = [`Who can ${what} ${scopeText(answer)}: ${answer.subjects.length} subject(s)`];
   const rows = answer.subjects.flatMap((s) => s.via.map((v) => [subjectCell(s), v.namespace ?? '*', v.binding, v.role]));
   if (rows.length > 0) lines.push('', ...table(['SUBJECT', 'NAMESPACE', 'BINDING', 'ROLE'], rows));
+  const broad = answer.subjects.filter((s) => s.kind === 'Group' && isBroadGroup(s.name)).map((s) => s.name);
+  if (broad.length > 0) lines.push('', `Implicit groups are listed as subjects: ${broad.join(', ')} (every authenticated identity, every service account, or every anonymous client).`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `${answer.unresolvedBindings.length} binding(s) reference roles not in the input; they may grant more.`);
   return `${lines.join('\n')}\n`;
 }

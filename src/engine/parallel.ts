@@ -16,6 +16,7 @@ import type { Check } from './check.js';
 import type { InputError, Resource } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { ParseLimits } from '../sources/yaml-documents.js';
+import { positionsInFile, type Position, type PositionRequest } from '../sources/locate.js';
 import type { ScannedResource } from './scan.js';
 
 /** Inputs at or above either threshold are scanned in workers (when more than one core is available). */
@@ -45,14 +46,56 @@ export interface WorkerSetup {
   limits: ParseLimits;
 }
 
-export interface WorkerRequest {
-  batch: number;
-  files: string[];
+/** Positions wanted in one file (for the findings of cross-resource checks). */
+export interface LocateGroup {
+  file: string;
+  requests: PositionRequest[];
 }
+
+export type WorkerRequest =
+  | { batch: number; files: string[] }
+  | { locate: number; groups: LocateGroup[] };
 
 export type WorkerReply =
   | { batch: number; outcomes: FileOutcome[] }
-  | { batch: number; failure: string };
+  | { batch: number; failure: string }
+  | { locate: number; positions: Array<Array<Position | undefined>> }
+  | { locate: number; failure: string };
+
+/** Files per locate message. */
+const LOCATE_FILES = 16;
+
+type SharedField = 'title' | 'remediation' | 'controls';
+const SHARED_FIELDS: readonly SharedField[] = ['title', 'remediation', 'controls'];
+
+/**
+ * Check metadata repeated in every finding (title, remediation, controls) is not copied between
+ * threads: the worker blanks the fields that equal its check's (keeping the key order) and the main
+ * thread puts its own check's values back.
+ */
+export function packFindings(outcome: FileOutcome, checks: ReadonlyMap<string, Check>): void {
+  if ('error' in outcome) return;
+  for (const scanned of outcome.scanned) {
+    for (const finding of scanned.findings) {
+      const check = checks.get(finding.checkId);
+      if (!check) continue;
+      const record = finding as unknown as Record<SharedField, unknown>;
+      for (const field of SHARED_FIELDS) if (record[field] === check[field]) record[field] = undefined;
+    }
+  }
+}
+
+export function unpackFindings(outcome: FileOutcome, checks: ReadonlyMap<string, Check>): void {
+  if ('error' in outcome) return;
+  for (const scanned of outcome.scanned) {
+    for (const finding of scanned.findings) {
+      const check = checks.get(finding.checkId);
+      if (!check) continue;
+      const record = finding as unknown as Record<SharedField, unknown>;
+      for (const field of SHARED_FIELDS) if (record[field] === undefined) record[field] = check[field];
+    }
+  }
+}
 
 /** The number of workers for an input, or 0 to scan on the main thread. */
 export function plannedWorkers(files: number, bytes: () => number, requested?: number): number {
@@ -103,8 +146,11 @@ export class ScanPool {
   private takenBatch = 0;
   private takenInBatch = 0;
 
-  constructor(files: readonly string[], count: number, script: URL, setup: WorkerSetup) {
+  private readonly checks: ReadonlyMap<string, Check>;
+
+  constructor(files: readonly string[], count: number, script: URL, setup: WorkerSetup, checks: readonly Check[]) {
     this.files = [...files];
+    this.checks = new Map(checks.map((check) => [check.id, check]));
     for (let i = 0; i < count; i++) {
       const worker = new Worker(script, { workerData: setup });
       this.load.set(worker, 0);
@@ -122,6 +168,7 @@ export class ScanPool {
     if (!batch) throw new Error('ScanPool.take() called more often than files were submitted');
     if (!batch.outcomes && !batch.failed) await new Promise<void>((resolve) => batch.waiters.push(resolve));
     const outcome = batch.outcomes?.[this.takenInBatch];
+    if (outcome) unpackFindings(outcome, this.checks);
     this.takenInBatch += 1;
     if (this.takenInBatch >= batch.files.length) {
       this.batches.delete(batch.id);
@@ -130,6 +177,41 @@ export class ScanPool {
       this.fill();
     }
     return outcome;
+  }
+
+  /**
+   * Positions for the findings of cross-resource checks, with the files spread over the workers
+   * (each file parsed once); a chunk whose worker fails is resolved on this thread.
+   */
+  async locate(groups: readonly LocateGroup[]): Promise<Array<Array<Position | undefined>>> {
+    const chunks: LocateGroup[][] = [];
+    for (let i = 0; i < groups.length; i += LOCATE_FILES) chunks.push(groups.slice(i, i + LOCATE_FILES));
+    const here = (chunk: readonly LocateGroup[]) => chunk.map((group) => positionsInFile(group.file, group.requests));
+    let next = 0;
+    const results: Array<Array<Array<Position | undefined>>> = [];
+    const lane = async (worker: Worker): Promise<void> => {
+      while (next < chunks.length) {
+        const index = next++;
+        const chunk = chunks[index]!;
+        results[index] = (this.workers.includes(worker) ? await this.ask(worker, chunk) : undefined) ?? here(chunk);
+      }
+    };
+    await Promise.all(this.workers.length > 0 ? [...this.workers].map(lane) : [(async () => {
+      chunks.forEach((chunk, i) => (results[i] = here(chunk)));
+    })()]);
+    return results.flat();
+  }
+
+  private readonly asked = new Map<number, { worker: Worker; done(positions: Array<Array<Position | undefined>> | undefined): void }>();
+  private nextAsk = 0;
+
+  private ask(worker: Worker, groups: LocateGroup[]): Promise<Array<Array<Position | undefined>> | undefined> {
+    return new Promise((resolve) => {
+      const id = this.nextAsk++;
+      this.asked.set(id, { worker, done: resolve });
+      const request: WorkerRequest = { locate: id, groups };
+      worker.postMessage(request);
+    });
   }
 
   async close(): Promise<void> {
@@ -174,6 +256,12 @@ export class ScanPool {
   }
 
   private settle(worker: Worker, reply: WorkerReply): void {
+    if ('locate' in reply) {
+      const asked = this.asked.get(reply.locate);
+      this.asked.delete(reply.locate);
+      asked?.done('positions' in reply ? reply.positions : undefined);
+      return;
+    }
     this.load.set(worker, Math.max(0, (this.load.get(worker) ?? 1) - 1));
     const batch = this.batches.get(reply.batch);
     if (batch) {
@@ -192,6 +280,11 @@ export class ScanPool {
     this.load.delete(worker);
     for (const batch of this.batches.values()) {
       if (batch.worker === worker && !batch.outcomes) this.fail(batch);
+    }
+    for (const [id, asked] of this.asked) {
+      if (asked.worker !== worker) continue;
+      this.asked.delete(id);
+      asked.done(undefined);
     }
     this.dispatch();
   }

@@ -7,9 +7,10 @@ import { builtinChecks } from '../checks/index.js';
 import { Inventory } from '../inventory/inventory.js';
 import type { Resource } from '../resources/types.js';
 import { readBounded } from '../sources/files.js';
+import { positionsInFile } from '../sources/locate.js';
 import type { Check } from './check.js';
 import { CheckSet } from './evaluate.js';
-import type { FileOutcome, WorkerReply, WorkerRequest, WorkerSetup } from './parallel.js';
+import { packFindings, type FileOutcome, type WorkerReply, type WorkerRequest, type WorkerSetup } from './parallel.js';
 import { scanText } from './scan.js';
 
 const setup = workerData as WorkerSetup;
@@ -28,15 +29,27 @@ function retained(resource: Resource): Resource | undefined {
 function scanFile(file: string): FileOutcome {
   const read = readBounded(file, setup.maxFileBytes);
   if ('error' in read) return read;
-  return scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, retained);
+  const outcome = scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, retained);
+  packFindings(outcome, byId);
+  return outcome;
 }
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 parentPort!.on('message', (request: WorkerRequest) => {
   let reply: WorkerReply;
-  try {
-    reply = { batch: request.batch, outcomes: request.files.map(scanFile) };
-  } catch (error) {
-    reply = { batch: request.batch, failure: error instanceof Error ? error.message : String(error) };
+  if ('locate' in request) {
+    try {
+      reply = { locate: request.locate, positions: request.groups.map((group) => positionsInFile(group.file, group.requests)) };
+    } catch (error) {
+      reply = { locate: request.locate, failure: message(error) };
+    }
+  } else {
+    try {
+      reply = { batch: request.batch, outcomes: request.files.map(scanFile) };
+    } catch (error) {
+      reply = { batch: request.batch, failure: message(error) };
+    }
   }
   parentPort!.postMessage(reply);
 });

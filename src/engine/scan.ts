@@ -10,7 +10,7 @@ import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
-import { retainText } from '../sources/locate.js';
+import { applyPositions, deferLocations, isRereadable, positionsInFile, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { namespaceExclusionReason } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
@@ -120,6 +120,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   };
 
   const pool = await openPool(units, options);
+  let inventoryFindings: Finding[];
   try {
     let done = 0;
     for (const unit of units) {
@@ -129,11 +130,18 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       done += 1;
       options.progress?.(done, units.length, summary.resources);
     }
+
+    // Cross-resource findings point all over the estate: their files are parsed again, each once
+    // for all of its findings (in the workers when there are some).
+    deferLocations();
+    try {
+      inventoryFindings = evaluateInventory(inventory, checks, ctx);
+    } finally {
+      await locateDeferred(pool);
+    }
   } finally {
     await pool?.close();
   }
-
-  const inventoryFindings = evaluateInventory(inventory, checks, ctx);
   inventoryFindings.forEach(record);
   for (const check of checks.inventory) {
     if (check.inputKinds.some((kind) => inventory.ofKind(kind).some((r) => !namespaceExclusionReason(options.config, r.namespace)))) {
@@ -142,6 +150,19 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   }
   sink.inventoryFindings?.(inventoryFindings);
   return { summary, controls: tally.controls(), errors, checks: checks.all, inventory };
+}
+
+/** Fills in the positions of the locations deferred during the cross-resource checks. */
+async function locateDeferred(pool: ScanPool | undefined): Promise<void> {
+  const byFile = takeDeferredLocations();
+  const remote: Array<[string, DeferredLocation[]]> = [];
+  for (const [file, entries] of byFile) {
+    if (pool && isRereadable(file, entries)) remote.push([file, entries]);
+    else applyPositions(entries, positionsInFile(file, entries.map(requestOf)));
+  }
+  if (!pool || remote.length === 0) return;
+  const positions = await pool.locate(remote.map(([file, entries]) => ({ file, requests: entries.map(requestOf) })));
+  remote.forEach(([, entries], i) => applyPositions(entries, positions[i] ?? []));
 }
 
 /** Files a worker can read by itself (stdin and generated text stay on the main thread). */
@@ -161,7 +182,7 @@ async function openPool(units: readonly InputUnit[], options: ScanOptions): Prom
     checkIds,
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     limits: options.limits ?? DEFAULT_PARSE_LIMITS,
-  });
+  }, options.checks);
 }
 
 /** Sum of file sizes, stopping once `enough` is reached. */

@@ -134,6 +134,11 @@ function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
 }
 
+/** Whether a namespace matches a scope pattern (`*` any run of characters, `?` one character). */
+export function matchesNamespacePattern(pattern: string, namespace: string): boolean {
+  return globToRegExp(pattern).test(namespace);
+}
+
 /** Why a namespace is outside the ISMS scope, or undefined when it is in scope. */
 export function namespaceExclusionReason(config: AnnexaConfig, namespace: string | undefined): string | undefined {
   if (namespace === undefined) return undefined;

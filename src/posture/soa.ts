@@ -6,7 +6,7 @@
 import type { Check } from '../engine/check.js';
 import type { ScanOutcome, ScanSink, ScannedResource } from '../engine/scan.js';
 import type { Finding } from '../resources/types.js';
-import type { AnnexaConfig } from '../isms/config.js';
+import { matchesNamespacePattern, type AnnexaConfig } from '../isms/config.js';
 import type { Theme } from '../frameworks/annex-a-titles.js';
 import { ISO27001_FRAMEWORK, isoControl } from '../frameworks/iso27001.js';
 import type { Automation } from '../frameworks/types.js';
@@ -104,13 +104,8 @@ export class ScopeCollector implements ScanSink {
 
   private patternOf(namespace: string | undefined): string | undefined {
     if (namespace === undefined) return undefined;
-    return this.config.scope.namespaces.exclude.find((entry) => globMatch(entry.name, namespace))?.name;
+    return this.config.scope.namespaces.exclude.find((entry) => matchesNamespacePattern(entry.name, namespace))?.name;
   }
-}
-
-function globMatch(pattern: string, value: string): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(value);
 }
 
 export interface SoaInput {

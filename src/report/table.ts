@@ -106,7 +106,7 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
         out.push(p.bold(`Out of scope (${outOfScope.length} finding${outOfScope.length === 1 ? '' : 's'} not counted against controls):`));
         const byReason = new Map<string, number>();
         for (const f of outOfScope) {
-          const key = `${f.resource.namespace ?? '-'}: ${f.outOfScope!.reason}`;
+          const key = `${f.resource.namespace ?? (f.resource.kind === 'Namespace' ? f.resource.name : '-')}: ${f.outOfScope!.reason}`;
           byReason.set(key, (byReason.get(key) ?? 0) + 1);
         }
         for (const [reason, count] of byReason) out.push(`  ${reason} (${count})`);

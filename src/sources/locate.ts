@@ -131,11 +131,12 @@ export function parseFast(text: string): SourceDocuments | undefined {
           if (value === undefined) fallback();
           checkDocumentProps(token, text);
           const js = toValue(value, text);
+          const index = new CstIndex();
           docs.push({
             start: value.offset,
             errors: NO_ERRORS,
             toJS: () => js,
-            offsetOf: (path) => cstOffsetOfPath(value, path),
+            offsetOf: (path) => cstOffsetOfPath(value, path, index),
           });
           break;
         }
@@ -286,15 +287,17 @@ function blockSeq(seq: CST.BlockSequence, text: string): unknown[] {
   const array: unknown[] = [];
   const last = seq.items.length - 1;
   seq.items.forEach((item, i) => {
-    const [indicator, ...rest] = item.start;
-    if (indicator?.type !== 'seq-item-ind') {
+    let indicators = 0;
+    for (const token of item.start) {
+      if (token.type === 'seq-item-ind') indicators += 1;
+      else checkTrivia(token, text);
+    }
+    if (indicators === 0) {
       // A trailing comment of the sequence.
       if (i !== last || item.value) fallback();
-      for (const token of item.start) checkTrivia(token, text);
       return;
     }
-    for (const token of rest) checkTrivia(token, text);
-    if (!item.value) fallback();
+    if (indicators > 1 || !item.value) fallback();
     array.push(toValue(item.value, text));
   });
   return array;
@@ -303,27 +306,62 @@ function blockSeq(seq: CST.BlockSequence, text: string): unknown[] {
 function emptyFlow(flow: CST.FlowCollection, text: string): Record<string, never> | never[] {
   const [end, ...trailing] = flow.end;
   const map = flow.start.source === '{';
-  if (flow.items.length > 0 || end?.source !== (map ? '}' : ']')) fallback();
+  if (end?.source !== (map ? '}' : ']') || flow.items.length > 1) fallback();
+  // `{ }`: one item of spaces only.
+  for (const item of flow.items) {
+    if (item.key !== undefined || item.sep !== undefined || item.value !== undefined) fallback();
+    for (const token of item.start) if (token.type !== 'space' || token.source.includes('\t')) fallback();
+  }
   for (const token of trailing) checkTrivia(token, text);
   return map ? {} : [];
 }
 
+type MapItem = CST.BlockMap['items'][number];
+
+/** Per document, its block maps' items by key and its sequences' items, built on first use. */
+class CstIndex {
+  private readonly maps = new Map<CST.BlockMap, Map<string, MapItem>>();
+  private readonly seqs = new Map<CST.BlockSequence, CST.Token[]>();
+
+  map(map: CST.BlockMap): Map<string, MapItem> {
+    let index = this.maps.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!item.key) continue;
+        const key = String(keyValue(item.key));
+        if (!index.has(key)) index.set(key, item); // the first match, as a search of the node tree finds
+      }
+      this.maps.set(map, index);
+    }
+    return index;
+  }
+
+  seq(seq: CST.BlockSequence): CST.Token[] {
+    let index = this.seqs.get(seq);
+    if (!index) {
+      index = seq.items.flatMap((item) => (item.value ? [item.value] : []));
+      this.seqs.set(seq, index);
+    }
+    return index;
+  }
+}
+
 /** Offset of the deepest node along `path` in a document parsed by the fast path. */
-function cstOffsetOfPath(root: CST.Token | undefined, path: readonly PathSegment[]): number | undefined {
+function cstOffsetOfPath(root: CST.Token | undefined, path: readonly PathSegment[], index: CstIndex): number | undefined {
   let node = root;
   let offset = root?.offset;
   for (const segment of path) {
     if (node?.type === 'block-map') {
-      const wanted = String(segment);
-      const item = node.items.find((it) => it.key && String(keyValue(it.key)) === wanted);
+      const item = index.map(node).get(String(segment));
       if (!item?.key) break;
       offset = item.key.offset;
       node = item.value;
     } else if (node?.type === 'block-seq' && typeof segment === 'number') {
-      const item = node.items.filter((it) => it.value !== undefined)[segment];
-      if (!item?.value) break;
-      offset = item.value.offset;
-      node = item.value;
+      const value = index.seq(node)[segment];
+      if (!value) break;
+      offset = value.offset;
+      node = value;
     } else {
       break;
     }
@@ -363,6 +401,91 @@ function positionsOf(file: string): FilePositions | undefined {
   return positions;
 }
 
+export interface DeferredLocation {
+  location: Location;
+  provenance: Provenance;
+  path: string;
+}
+
+let deferred: DeferredLocation[] | undefined;
+
+/**
+ * From now until `resolveDeferredLocations()`, `locate()` of a file whose parse tree is not held
+ * returns the document-start location and fills in the exact position later, parsing each file
+ * once for all its findings (cross-resource checks report findings all over the estate).
+ */
+export function deferLocations(): void {
+  deferred ??= [];
+}
+
+/** A position wanted in a file: the document, the resource within it and the finding's path. */
+export interface PositionRequest {
+  documentIndex: number;
+  itemPath?: Array<string | number>;
+  path: string;
+}
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** The locations handed out since `deferLocations()`, by file; deferral ends. */
+export function takeDeferredLocations(): Map<string, DeferredLocation[]> {
+  const list = deferred ?? [];
+  deferred = undefined;
+  const byFile = new Map<string, DeferredLocation[]>();
+  for (const entry of list) {
+    const file = entry.provenance.file!;
+    const same = byFile.get(file);
+    if (same) same.push(entry);
+    else byFile.set(file, [entry]);
+  }
+  return byFile;
+}
+
+/** True when `file` can be read again by another thread (its text was not only held in memory here). */
+export function isRereadable(file: string, entries: readonly DeferredLocation[]): boolean {
+  return !retainedTexts.has(file) && entries.every((entry) => entry.provenance.source === 'file');
+}
+
+export function requestOf(entry: DeferredLocation): PositionRequest {
+  const request: PositionRequest = { documentIndex: entry.provenance.documentIndex!, path: entry.path };
+  if (entry.provenance.itemPath) request.itemPath = entry.provenance.itemPath;
+  return request;
+}
+
+/** Positions of several paths of one file (parsed once); undefined where the path is not found. */
+export function positionsInFile(file: string, requests: readonly PositionRequest[]): Array<Position | undefined> {
+  const positions = positionsOf(file);
+  return requests.map((request) => (positions ? positionIn(positions, request) : undefined));
+}
+
+/** Puts found positions into deferred locations (others keep the document start). */
+export function applyPositions(entries: readonly DeferredLocation[], positions: ReadonlyArray<Position | undefined | null>): void {
+  entries.forEach(({ location }, i) => {
+    const pos = positions[i];
+    if (pos) {
+      location.line = pos.line;
+      location.column = pos.column;
+    }
+  });
+}
+
+/** Fills in the positions of the locations handed out since `deferLocations()`, on this thread. */
+export function resolveDeferredLocations(): void {
+  for (const [file, entries] of takeDeferredLocations()) applyPositions(entries, positionsInFile(file, entries.map(requestOf)));
+}
+
+function positionIn(positions: FilePositions, request: PositionRequest): Position | undefined {
+  const doc = positions.docs[request.documentIndex];
+  if (!doc) return undefined;
+  const offset = doc.offsetOf([...(request.itemPath ?? []), ...parsePath(request.path)]);
+  if (offset === undefined) return undefined;
+  const pos = positions.lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
 /** Where `path` (relative to the resource) sits in the resource's source; falls back to the document start. */
 export function locate(provenance: Provenance, path: string): Location | undefined {
   if (!provenance.file) return undefined;
@@ -371,11 +494,13 @@ export function locate(provenance: Provenance, path: string): Location | undefin
   if (provenance.column !== undefined) fallbackLocation.column = provenance.column;
   if (provenance.source !== 'file' && provenance.source !== 'stdin' && provenance.source !== 'kustomize') return fallbackLocation;
   if (provenance.documentIndex === undefined) return fallbackLocation;
+  if (deferred && !open.has(provenance.file)) {
+    deferred.push({ location: fallbackLocation, provenance, path });
+    return fallbackLocation;
+  }
   const positions = positionsOf(provenance.file);
-  const doc = positions?.docs[provenance.documentIndex];
-  if (!positions || !doc) return fallbackLocation;
-  const offset = doc.offsetOf([...(provenance.itemPath ?? []), ...parsePath(path)]);
-  if (offset === undefined) return fallbackLocation;
-  const pos = positions.lines.linePos(offset);
-  return { file: provenance.file, line: pos.line, column: pos.col };
+  const request: PositionRequest = { documentIndex: provenance.documentIndex, path };
+  if (provenance.itemPath) request.itemPath = provenance.itemPath;
+  const pos = positions && positionIn(positions, request);
+  return pos ? { file: provenance.file, line: pos.line, column: pos.column } : fallbackLocation;
 }

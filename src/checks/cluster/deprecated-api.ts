@@ -3,13 +3,13 @@ import type { Resource } from '../../resources/types.js';
 import { KINDS_WITH_REMOVED_APIS, removedApi, type RemovedApi } from './removed-apis.js';
 
 function advice(api: RemovedApi): string {
-  return api.replacement !== undefined ? `migrate to ${api.replacement}` : `the kind no longer exists: use ${api.instead ?? 'its successor'}`;
+  return api.replacement !== undefined ? `: migrate to ${api.replacement}` : `, and the kind has no successor; use ${api.instead ?? 'another control'}`;
 }
 
 function violationFor(resource: Resource, api: RemovedApi): Violation {
   const violation: Violation = {
     path: 'apiVersion',
-    message: `${resource.kind} "${resource.name}" uses ${api.apiVersion}, which Kubernetes stopped serving in ${api.removedIn}: ${advice(api)}`,
+    message: `${resource.kind} "${resource.name}" uses ${api.apiVersion}, which Kubernetes stopped serving in ${api.removedIn}${advice(api)}`,
     details: { removedIn: api.removedIn, replacement: api.replacement ?? null },
   };
   // A kind without successor (PodSecurityPolicy) is a control no current cluster enforces: the pods it was meant to reject are admitted.

@@ -23,20 +23,33 @@ export function namespaceOf(resource: Resource): string {
   return resource.namespace ?? DEFAULT_NAMESPACE;
 }
 
-/** True when a controller owns the resource (a ReplicaSet of a Deployment, a Pod of a ReplicaSet). */
-function controllerOwned(resource: Resource): boolean {
-  const owners = asArray(asObject(resource.object.metadata).ownerReferences);
-  return owners.some((owner) => isObject(owner) && owner.controller === true);
+function workloadKey(namespace: string, kind: string, name: string): string {
+  return `${namespace}/${kind}/${name}`;
 }
 
-/** Workloads per namespace (system namespaces left out), top-level controllers first. */
+/** Key of the resource's controller (a Deployment for its ReplicaSet, a ReplicaSet for its Pods), if any. */
+function controllerKey(resource: Resource): string | undefined {
+  for (const owner of asArray(asObject(resource.object.metadata).ownerReferences)) {
+    if (isObject(owner) && owner.controller === true && typeof owner.kind === 'string' && typeof owner.name === 'string') {
+      return workloadKey(namespaceOf(resource), owner.kind, owner.name);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Workloads per namespace (system namespaces left out), controllers first. Objects whose controller
+ * is also in the input (the ReplicaSets and Pods of a Deployment in a cluster export) are folded
+ * into it, so that one application counts once.
+ */
 export function workloadsByNamespace(inventory: Inventory): Map<string, Resource[]> {
-  const byNamespace = new Map<string, Resource[]>();
   const workloads = inventory.ofKind(...WORKLOAD_KINDS);
-  const ordered = [...workloads.filter((r) => !controllerOwned(r)), ...workloads.filter(controllerOwned)];
-  for (const resource of ordered) {
+  const present = new Set(workloads.map((r) => workloadKey(namespaceOf(r), r.kind, r.name)));
+  const byNamespace = new Map<string, Resource[]>();
+  for (const resource of workloads) {
     const namespace = namespaceOf(resource);
-    if (SYSTEM_NAMESPACES.has(namespace)) continue;
+    const owner = controllerKey(resource);
+    if (SYSTEM_NAMESPACES.has(namespace) || (owner !== undefined && present.has(owner))) continue;
     const list = byNamespace.get(namespace);
     if (list) list.push(resource);
     else byNamespace.set(namespace, [resource]);

@@ -8,6 +8,9 @@ import loadBalancerSourceRanges from './loadbalancer-source-ranges.js';
 import nodePortService from './nodeport-service.js';
 import ingressTls from './ingress-tls.js';
 import serviceExternalIps from './service-external-ips.js';
+import policyInvalid from './policy-invalid.js';
+import netpolNoPodSelector from './netpol-no-pod-selector.js';
+import ingressNginxAnnotationInjection from './ingress-nginx-annotation-injection.js';
 
 export const networkChecks: Check[] = [
   defaultDenyIngress,
@@ -19,4 +22,7 @@ export const networkChecks: Check[] = [
   nodePortService,
   ingressTls,
   serviceExternalIps,
+  policyInvalid,
+  netpolNoPodSelector,
+  ingressNginxAnnotationInjection,
 ];

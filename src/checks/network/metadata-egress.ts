@@ -1,7 +1,7 @@
 import { defineCheck, type InventoryViolation } from '../../engine/check.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import { ipBlockAdmits, type Peer, type Policy, type Rule } from '../../inventory/netpol/index.js';
-import { analysisOf, nameList, namespaceResource, NSA_CLOUD, NSA_NETWORK_POLICIES, severityFor, workloadLabel } from './common.js';
+import { analysisOf, nameList, namespaceResource, NETPOL_INPUT_KINDS, NSA_CLOUD, NSA_NETWORK_POLICIES, severityFor, workloadLabel } from './common.js';
 
 const SEVERITY = 'medium';
 
@@ -49,7 +49,8 @@ function* namespaceViolations(inventory: Inventory): Iterable<InventoryViolation
       resource: namespaceResource(inventory, namespace, open[0]),
       path: 'metadata.name',
       severity: severityFor(namespace, SEVERITY),
-      message: `${open.length} workload${open.length === 1 ? '' : 's'} of namespace "${namespace}" ${open.length === 1 ? 'has' : 'have'} no egress isolation and can reach the cloud metadata address ${METADATA_ADDRESSES[0]}: ${nameList(labels)}`,
+      message: `${open.length} workload${open.length === 1 ? '' : 's'} of namespace "${namespace}" can reach the cloud metadata address ${METADATA_ADDRESSES[0]}, `
+        + `no egress policy restricting ${open.length === 1 ? 'it' : 'them'}: ${nameList(labels)}`,
       details: { workloads: labels },
     };
   }
@@ -61,7 +62,7 @@ export default defineCheck({
   severity: SEVERITY,
   domain: 'network',
   scope: 'inventory',
-  inputKinds: ['NetworkPolicy', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'],
+  inputKinds: NETPOL_INPUT_KINDS,
   rationale:
     'The instance metadata service hands out the node\'s cloud credentials and bootstrap data to anything that can reach it over HTTP. '
     + 'A pod that can reach it can often act with the node\'s cloud identity. Reported per namespace (the workloads without egress isolation) '

@@ -5,6 +5,7 @@ export default defineCheck({
   id: 'network.service-external-ips',
   title: 'Services should not set externalIPs',
   severity: 'medium',
+  equivalents: ['KSV-0108'],
   domain: 'network',
   scope: 'resource',
   kinds: ['Service'],

@@ -139,6 +139,18 @@ export function grantFacts(grant: Grant, holder: Holder, base: Severity, options
   return { severity: shift(base, by), details, text };
 }
 
+/** `get secrets`, `list secrets`, `create pods/exec` → `get,list secrets; create pods/exec`. */
+export function summarizeActions(actions: readonly string[]): string {
+  const byTarget = new Map<string, Set<string>>();
+  for (const action of actions) {
+    const space = action.indexOf(' ');
+    const [verb, target] = space < 0 ? [action, ''] : [action.slice(0, space), action.slice(space + 1)];
+    if (!byTarget.has(target)) byTarget.set(target, new Set());
+    byTarget.get(target)!.add(verb);
+  }
+  return [...byTarget].map(([target, verbs]) => `${[...verbs].join(',')}${target ? ` ${target}` : ''}`).join('; ');
+}
+
 /** Violations of a permission check: one per binding subject whose role allows the risky action. */
 export function* permissionViolations(inventory: Inventory, base: Severity, spec: PermissionSpec): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
@@ -153,13 +165,13 @@ export function* permissionViolations(inventory: Inventory, base: Severity, spec
     if (holder.type === 'masters') continue;
     const named = matches.every((m) => m.rule.resourceNames.length > 0);
     const facts = grantFacts(grant, holder, base, { extraShift: named ? -1 : 0, reachShift: spec.reachShift !== false });
-    const actions = [...new Set(matches.flatMap((m) => m.actions))];
+    const actions = summarizeActions(matches.flatMap((m) => m.actions));
     facts.details.grants = matches.map((m) => ruleText(m.rule));
     yield {
       resource: grant.binding.resource,
       path: `subjects[${grant.index}]`,
       severity: facts.severity,
-      message: `${subjectLabel(grant.subject)} can ${actions.join(', ')}${named ? ' (named objects only)' : ''} ${facts.text}`,
+      message: `${subjectLabel(grant.subject)} can ${actions}${named ? ' (named objects only)' : ''} ${facts.text}`,
       details: facts.details,
     };
   }

@@ -1,8 +1,9 @@
 import { defineCheck, type InventoryViolation } from '../../engine/check.js';
 import type { Inventory } from '../../inventory/inventory.js';
-import { bindingLabel, isWellKnownClusterRole, normaliseSubject, subjectLabel, type BindingNode } from '../../inventory/rbac/index.js';
+import {
+  bindingLabel, isWellKnownClusterRole, normaliseSubject, subjectLabel, type BindingNode, type ServiceAccountUsage,
+} from '../../inventory/rbac/index.js';
 import { rbacContext, NSA_RBAC, RBAC_INPUT_KINDS } from './common.js';
-import type { ServiceAccountUsage } from '../../inventory/rbac/index.js';
 
 function missingRole(binding: BindingNode): InventoryViolation | undefined {
   if (binding.role) return undefined;

@@ -4,7 +4,7 @@ import { exampleDeployment, examplePod, isWindowsPod } from './util.js';
 export default defineCheck({
   id: 'workload.host-users',
   title: 'Pods should run in their own user namespace',
-  severity: 'low',
+  severity: 'info',
   domain: 'workload',
   scope: 'pod',
   rationale:

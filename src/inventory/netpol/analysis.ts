@@ -29,6 +29,7 @@ export class NetpolAnalysis {
   private readonly selectedByPolicy = new Map<Policy, NetpolPod[]>();
   private readonly namespaceSelections = new Map<string, string[]>();
   private selecting: Map<NetpolPod, Policy[]> | undefined;
+  private namespaceList: string[] | undefined;
 
   private constructor(readonly pods: readonly NetpolPod[], readonly policies: readonly Policy[], namespaceLabels: Map<string, Labels>) {
     for (const [name, labels] of namespaceLabels) {
@@ -62,8 +63,9 @@ export class NetpolAnalysis {
   }
 
   /** Namespaces that hold workloads or policies, or are declared by a Namespace object; sorted. */
-  namespaces(): string[] {
-    return [...new Set([...this.namespaceObjects, ...this.podsByNamespace.keys(), ...this.policiesByNamespace.keys()])].sort();
+  namespaces(): readonly string[] {
+    this.namespaceList ??= [...new Set([...this.namespaceObjects, ...this.podsByNamespace.keys(), ...this.policiesByNamespace.keys()])].sort();
+    return this.namespaceList;
   }
 
   hasNamespaceObject(namespace: string): boolean {
@@ -136,6 +138,16 @@ export class NetpolAnalysis {
     if (peer.type === 'empty') return this.pods.filter((pod) => !pod.hostNetwork);
     const namespaces = peer.namespaces.type === 'own' ? [policy.namespace] : this.namespacesMatching(peer.namespaces.selector);
     return namespaces.flatMap((ns) => this.indexByNamespace.get(ns)?.select(peer.pods) ?? []);
+  }
+
+  /** How many workload pods a peer matches, without building the list. */
+  countPeerPods(policy: Policy, peer: Peer): number {
+    if (peer.type === 'ipBlock') return 0;
+    if (peer.type === 'empty') return this.pods.filter((pod) => !pod.hostNetwork).length;
+    const namespaces = peer.namespaces.type === 'own' ? [policy.namespace] : this.namespacesMatching(peer.namespaces.selector);
+    let count = 0;
+    for (const ns of namespaces) count += this.indexByNamespace.get(ns)?.select(peer.pods).length ?? 0;
+    return count;
   }
 
   private indexFor(namespace: string): PodIndex {

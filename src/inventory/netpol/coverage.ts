@@ -6,12 +6,13 @@
  * shown by name.
  */
 import type { NetpolAnalysis } from './analysis.js';
-import { isDefaultDeny, type Direction, type Peer, type Policy, type PortSpec, type Rule } from './policy.js';
+import { isDefaultDeny, type Direction, type Peer, type Policy, type PortSpec, type Problem, type Rule } from './policy.js';
 import type { NetpolPod } from './pods.js';
 
 export type PeerSummary =
   | { type: 'all'; text: string }
-  | { type: 'pods'; namespaces: string; pods: string; text: string }
+  /** `workloads`: how many workloads of the input the peer matches. */
+  | { type: 'pods'; namespaces: string; pods: string; workloads: number; text: string }
   | { type: 'ipBlock'; cidr: string; except: string[]; text: string };
 
 export interface PortEntry {
@@ -48,6 +49,8 @@ export interface WorkloadCoverage {
 export interface NamespaceCoverage {
   name: string;
   policies: string[];
+  /** Policies with fields the API server would reject; they are evaluated as far as they can be read. */
+  invalidPolicies: Array<{ name: string; problems: Problem[] }>;
   defaultDenyIngress: boolean;
   defaultDenyEgress: boolean;
   workloads: WorkloadCoverage[];
@@ -63,6 +66,7 @@ export interface CoverageSummary {
   ingressIsolated: number;
   egressIsolated: number;
   hostNetwork: number;
+  /** Namespaces with at least one non-hostNetwork workload and no default-deny policy for the direction. */
   namespacesWithoutDefaultDenyIngress: number;
   namespacesWithoutDefaultDenyEgress: number;
 }
@@ -78,7 +82,8 @@ const ANY = (direction: Direction, reason: string): AllowEntry => ({
   policies: [],
 });
 
-export function describePeer(peer: Peer, policyNamespace: string): PeerSummary {
+export function describePeer(peer: Peer, policy: Policy, analysis: NetpolAnalysis): PeerSummary {
+  const policyNamespace = policy.namespace;
   if (peer.type === 'empty') return { type: 'all', text: 'any peer (empty peer)' };
   if (peer.type === 'ipBlock') {
     const except = peer.block.except.map((c) => c.text);
@@ -88,7 +93,8 @@ export function describePeer(peer: Peer, policyNamespace: string): PeerSummary {
   const pods = peer.pods.toString();
   const where = peer.namespaces.type === 'own' ? `namespace ${policyNamespace}`
     : peer.namespaces.selector.matchesAll ? 'all namespaces' : `namespaces ${namespaces}`;
-  return { type: 'pods', namespaces, pods, text: `${peer.pods.matchesAll ? 'all pods' : `pods ${pods}`} in ${where}` };
+  const workloads = analysis.countPeerPods(policy, peer);
+  return { type: 'pods', namespaces, pods, workloads, text: `${peer.pods.matchesAll ? 'all pods' : `pods ${pods}`} in ${where}` };
 }
 
 function portEntry(spec: PortSpec, resolveAgainst: NetpolPod | undefined): PortEntry {
@@ -111,12 +117,12 @@ interface RuleSummary {
 /** Peer descriptions of a rule are the same for every workload it applies to: computed once per rule. */
 const summaries = new WeakMap<Rule, RuleSummary>();
 
-function summaryOf(rule: Rule, policy: Policy): RuleSummary {
+function summaryOf(analysis: NetpolAnalysis, rule: Rule, policy: Policy): RuleSummary {
   let summary = summaries.get(rule);
   if (!summary) {
     const peers: PeerSummary[] = rule.peers === 'all'
       ? [{ type: 'all', text: rule.direction === 'ingress' ? 'any source' : 'any destination' }]
-      : rule.peers.map((peer) => describePeer(peer, policy.namespace));
+      : rule.peers.map((peer) => describePeer(peer, policy, analysis));
     const named = rule.ports !== 'all' && rule.ports.some((spec) => spec.kind === 'named');
     const ports = rule.ports === 'all' ? [] : named && rule.direction === 'ingress' ? undefined : rule.ports.map((spec) => portEntry(spec, undefined));
     summary = { peers, ports, key: peers.map((peer) => JSON.stringify(peer)) };
@@ -125,21 +131,21 @@ function summaryOf(rule: Rule, policy: Policy): RuleSummary {
   return summary;
 }
 
-function ruleEntries(rule: Rule, policy: Policy, resolveAgainst: NetpolPod | undefined): Array<{ key: string; entry: AllowEntry }> {
-  const summary = summaryOf(rule, policy);
+function ruleEntries(analysis: NetpolAnalysis, rule: Rule, policy: Policy, resolveAgainst: NetpolPod | undefined): Array<{ key: string; entry: AllowEntry }> {
+  const summary = summaryOf(analysis, rule, policy);
   const ports = summary.ports ?? (rule.ports === 'all' ? [] : rule.ports.map((spec) => portEntry(spec, resolveAgainst)));
   const portsKey = JSON.stringify(ports);
   return summary.peers.map((peer, i) => ({ key: `${summary.key[i]!}|${portsKey}`, entry: { peer, ports, policies: [policy.name] } }));
 }
 
 /** Union of the rules of the isolating policies; identical peer+ports entries are merged. */
-function allowed(pod: NetpolPod, direction: Direction, isolating: readonly Policy[]): AllowEntry[] {
+function allowed(analysis: NetpolAnalysis, pod: NetpolPod, direction: Direction, isolating: readonly Policy[]): AllowEntry[] {
   if (pod.hostNetwork) return [ANY(direction, ' (hostNetwork: not subject to NetworkPolicy)')];
   if (isolating.length === 0) return [ANY(direction, ' (not isolated)')];
   const merged = new Map<string, AllowEntry>();
   for (const policy of isolating) {
     for (const rule of policy.rules[direction]) {
-      for (const { key, entry } of ruleEntries(rule, policy, direction === 'ingress' ? pod : undefined)) {
+      for (const { key, entry } of ruleEntries(analysis, rule, policy, direction === 'ingress' ? pod : undefined)) {
         const existing = merged.get(key);
         if (!existing) merged.set(key, entry);
         else if (!existing.policies.includes(policy.name)) existing.policies.push(policy.name);
@@ -162,8 +168,8 @@ export function workloadCoverage(analysis: NetpolAnalysis, pod: NetpolPod): Work
     egressIsolated: egress.length > 0,
     ingressPolicies: ingress.map((p) => p.name),
     egressPolicies: egress.map((p) => p.name),
-    allowedFrom: allowed(pod, 'ingress', ingress),
-    allowedTo: allowed(pod, 'egress', egress),
+    allowedFrom: allowed(analysis, pod, 'ingress', ingress),
+    allowedTo: allowed(analysis, pod, 'egress', egress),
   };
 }
 
@@ -176,10 +182,16 @@ export function namespaceCoverage(analysis: NetpolAnalysis, namespace: string): 
   return {
     name: namespace,
     policies: analysis.policiesIn(namespace).map((p) => p.name),
+    invalidPolicies: analysis.policiesIn(namespace).filter((p) => p.problems.length > 0).map((p) => ({ name: p.name, problems: p.problems })),
     defaultDenyIngress: defaultDenyPolicies(analysis, namespace, 'ingress').length > 0,
     defaultDenyEgress: defaultDenyPolicies(analysis, namespace, 'egress').length > 0,
     workloads: analysis.podsIn(namespace).map((pod) => workloadCoverage(analysis, pod)),
   };
+}
+
+/** A namespace with a workload that a policy could select (not only hostNetwork ones). */
+function selectable(ns: NamespaceCoverage): boolean {
+  return ns.workloads.some((w) => !w.hostNetwork);
 }
 
 export function coverageReport(analysis: NetpolAnalysis): CoverageReport {
@@ -195,8 +207,8 @@ export function coverageReport(analysis: NetpolAnalysis): CoverageReport {
     ingressIsolated: workloads.filter((w) => w.ingressIsolated).length,
     egressIsolated: workloads.filter((w) => w.egressIsolated).length,
     hostNetwork: workloads.filter((w) => w.hostNetwork).length,
-    namespacesWithoutDefaultDenyIngress: namespaces.filter((ns) => ns.workloads.length > 0 && !ns.defaultDenyIngress).length,
-    namespacesWithoutDefaultDenyEgress: namespaces.filter((ns) => ns.workloads.length > 0 && !ns.defaultDenyEgress).length,
+    namespacesWithoutDefaultDenyIngress: namespaces.filter((ns) => selectable(ns) && !ns.defaultDenyIngress).length,
+    namespacesWithoutDefaultDenyEgress: namespaces.filter((ns) => selectable(ns) && !ns.defaultDenyEgress).length,
   };
   return { summary, namespaces };
 }

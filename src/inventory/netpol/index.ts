@@ -1,7 +1,7 @@
 /** NetworkPolicy semantics over an inventory: selection, coverage and reachability. */
 export { NetpolAnalysis, NAMESPACE_NAME_LABEL } from './analysis.js';
 export { compilePolicy, isDefaultDeny, isNetworkPolicy, namespaceOf, ruleAdmitsEveryPeer, DEFAULT_NAMESPACE } from './policy.js';
-export type { Direction, NamespaceScope, Peer, Policy, PortSpec, Rule } from './policy.js';
+export type { Direction, NamespaceScope, Peer, Policy, PortSpec, Problem, Rule } from './policy.js';
 export { netpolPodsOf, PodIndex } from './pods.js';
 export type { ContainerPort, NetpolPod } from './pods.js';
 export { compileSelector, labelsOf, MATCH_ALL } from './selector.js';

@@ -4,7 +4,8 @@
  * for findings.
  *
  * Semantics (networking.k8s.io/v1):
- * - `policyTypes` absent: Ingress always, Egress when the policy has an `egress` section.
+ * - `policyTypes` absent or empty: Ingress always, Egress when the policy has at least one egress rule
+ *   (`egress: []` does not count).
  * - A rule whose `from`/`to` is absent or empty admits every peer; whose `ports` is absent or empty
  *   admits every port. A rule `{}` therefore allows everything.
  * - A peer with only `podSelector` selects pods of the policy's namespace; with only
@@ -37,6 +38,11 @@ export type Peer =
 
 export type Direction = 'ingress' | 'egress';
 
+export interface Problem {
+  path: string;
+  message: string;
+}
+
 export interface Rule {
   direction: Direction;
   index: number;
@@ -56,8 +62,8 @@ export interface Policy {
   /** Effective policy types after defaulting. */
   types: Record<Direction, boolean>;
   rules: Record<Direction, Rule[]>;
-  /** Fields the API server would reject, described. */
-  problems: string[];
+  /** Fields the API server would reject (or that make the policy select nothing), with their paths. */
+  problems: Problem[];
 }
 
 export function namespaceOf(resource: Resource): string {
@@ -68,34 +74,34 @@ export function isNetworkPolicy(resource: Resource): boolean {
   return resource.kind === 'NetworkPolicy' && resource.apiVersion === 'networking.k8s.io/v1';
 }
 
-function portSpecOf(value: JsonValue, path: string, problems: string[]): PortSpec | undefined {
+function portSpecOf(value: JsonValue, path: string, problems: Problem[]): PortSpec | undefined {
   const entry = asObject(value);
   const protocol = typeof entry.protocol === 'string' ? entry.protocol.toUpperCase() : 'TCP';
   const { port, endPort } = entry;
   if (port === undefined || port === null) return { kind: 'all', protocol };
   if (typeof port === 'string' && !/^\d+$/.test(port)) {
-    if (endPort !== undefined) problems.push(`${path}: endPort cannot be used with the named port "${port}"`);
+    if (endPort !== undefined) problems.push({ path: `${path}.endPort`, message: `endPort cannot be used with the named port "${port}"` });
     return { kind: 'named', protocol, name: port };
   }
   const number = Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    problems.push(`${path}: port ${String(port)} is out of range`);
+    problems.push({ path: `${path}.port`, message: `port ${String(port)} is outside 1-65535` });
     return undefined;
   }
   if (endPort === undefined || endPort === null) return { kind: 'number', protocol, port: number };
   const end = Number(endPort);
   if (!Number.isInteger(end) || end < number || end > 65535) {
-    problems.push(`${path}: endPort ${String(endPort)} must be between port ${number} and 65535`);
+    problems.push({ path: `${path}.endPort`, message: `endPort ${String(endPort)} must be between port ${number} and 65535` });
     return { kind: 'number', protocol, port: number };
   }
   return { kind: 'number', protocol, port: number, endPort: end };
 }
 
-function ipBlockOf(value: JsonObject, path: string, problems: string[]): IpBlock | undefined {
+function ipBlockOf(value: JsonObject, path: string, problems: Problem[]): IpBlock | undefined {
   const cidrText = typeof value.cidr === 'string' ? value.cidr : '';
   const cidr = parseCidr(cidrText);
   if (!cidr) {
-    problems.push(`${path}.cidr: "${cidrText}" is not a CIDR`);
+    problems.push({ path: `${path}.cidr`, message: `"${cidrText}" is not a CIDR` });
     return undefined;
   }
   const block: IpBlock = { cidr, except: [], invalid: [] };
@@ -104,15 +110,15 @@ function ipBlockOf(value: JsonObject, path: string, problems: string[]): IpBlock
     if (except) block.except.push(except);
     else block.invalid.push(String(text));
   }
-  if (block.invalid.length > 0) problems.push(`${path}.except: not CIDRs: ${block.invalid.join(', ')}`);
+  if (block.invalid.length > 0) problems.push({ path: `${path}.except`, message: `not CIDRs: ${block.invalid.join(', ')}` });
   return block;
 }
 
-function peerOf(value: JsonValue, path: string, problems: string[]): Peer | undefined {
+function peerOf(value: JsonValue, path: string, problems: Problem[]): Peer | undefined {
   const peer = asObject(value);
   if (isObject(peer.ipBlock)) {
     if (peer.podSelector !== undefined || peer.namespaceSelector !== undefined) {
-      problems.push(`${path}: ipBlock cannot be combined with podSelector or namespaceSelector`);
+      problems.push({ path, message: 'ipBlock cannot be combined with podSelector or namespaceSelector' });
     }
     const block = ipBlockOf(peer.ipBlock, `${path}.ipBlock`, problems);
     return block ? { type: 'ipBlock', path, block } : undefined;
@@ -120,18 +126,17 @@ function peerOf(value: JsonValue, path: string, problems: string[]): Peer | unde
   const hasPods = peer.podSelector !== undefined && peer.podSelector !== null;
   const hasNamespaces = peer.namespaceSelector !== undefined && peer.namespaceSelector !== null;
   if (!hasPods && !hasNamespaces) {
-    problems.push(`${path}: a peer must set podSelector, namespaceSelector or ipBlock`);
+    problems.push({ path, message: 'a peer must set podSelector, namespaceSelector or ipBlock' });
     return { type: 'empty', path };
   }
   const pods = compileSelector(peer.podSelector);
   const namespaces: NamespaceScope = hasNamespaces ? { type: 'selector', selector: compileSelector(peer.namespaceSelector) } : { type: 'own' };
-  for (const selector of [pods, namespaces.type === 'selector' ? namespaces.selector : undefined]) {
-    if (selector?.problem) problems.push(`${path}: ${selector.problem}`);
-  }
+  if (pods.problem) problems.push({ path: `${path}.podSelector`, message: pods.problem });
+  if (namespaces.type === 'selector' && namespaces.selector.problem) problems.push({ path: `${path}.namespaceSelector`, message: namespaces.selector.problem });
   return { type: 'pods', path, namespaces, pods };
 }
 
-function ruleOf(direction: Direction, value: JsonValue, index: number, problems: string[]): Rule {
+function ruleOf(direction: Direction, value: JsonValue, index: number, problems: Problem[]): Rule {
   const path = `spec.${direction}[${index}]`;
   const rule = asObject(value);
   const peerField = direction === 'ingress' ? 'from' : 'to';
@@ -159,15 +164,19 @@ function ruleOf(direction: Direction, value: JsonValue, index: number, problems:
 function policyTypesOf(spec: JsonObject): Record<Direction, boolean> {
   const declared = asArray(spec.policyTypes).map(String);
   if (declared.length > 0) return { ingress: declared.includes('Ingress'), egress: declared.includes('Egress') };
-  return { ingress: true, egress: spec.egress !== undefined && spec.egress !== null };
+  return { ingress: true, egress: asArray(spec.egress).length > 0 };
 }
 
 /** Compiles one NetworkPolicy resource. */
 export function compilePolicy(resource: Resource): Policy {
   const spec = asObject(resource.object.spec);
-  const problems: string[] = [];
+  const problems: Problem[] = [];
+  // An absent podSelector decodes as the empty selector: every pod of the namespace (network.netpol-no-pod-selector reports it).
   const podSelector = compileSelector(spec.podSelector ?? {});
-  if (podSelector.problem) problems.push(`spec.podSelector: ${podSelector.problem}`);
+  if (podSelector.problem) problems.push({ path: 'spec.podSelector', message: podSelector.problem });
+  for (const [i, type] of asArray(spec.policyTypes).entries()) {
+    if (type !== 'Ingress' && type !== 'Egress') problems.push({ path: `spec.policyTypes[${i}]`, message: `unknown policy type "${String(type)}" (Ingress or Egress)` });
+  }
   const rules: Record<Direction, Rule[]> = {
     ingress: asArray(spec.ingress).map((rule, i) => ruleOf('ingress', rule, i, problems)),
     egress: asArray(spec.egress).map((rule, i) => ruleOf('egress', rule, i, problems)),
@@ -175,7 +184,10 @@ export function compilePolicy(resource: Resource): Policy {
   return { resource, namespace: namespaceOf(resource), name: resource.name, podSelector, types: policyTypesOf(spec), rules, problems };
 }
 
-/** True when a rule admits every peer (absent/empty list, an empty peer, or an all-pods-all-namespaces peer is not enough: it leaves out external addresses). */
+/**
+ * True when a rule admits every peer: no `from`/`to`, or an empty peer. (A `namespaceSelector: {}` peer is
+ * not enough: it leaves out addresses outside the cluster; network.policy-allows-all reports it.)
+ */
 export function ruleAdmitsEveryPeer(rule: Rule): boolean {
   return rule.peers === 'all' || rule.peers.some((peer) => peer.type === 'empty');
 }

@@ -46,7 +46,7 @@ function sourcesOf(aggregated: RoleNode, roles: readonly RoleNode[], index: Map<
       if (role !== aggregated && selectorMatches(selector, role.labels)) found.add(role);
     }
   }
-  return [...found].sort((a, b) => a.name.localeCompare(b.name));
+  return [...found].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 function union(sources: readonly RoleNode[]): PolicyRule[] {

@@ -83,6 +83,15 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return true;
 }
 
+/** A Pod or ReplicaSet whose controller (ownerReferences, controller: true) is also in the input is counted as that controller. */
+function ownedByPresent(resource: Resource, present: Set<string>): boolean {
+  return asArray(asObject(resource.object.metadata).ownerReferences).some((ref) => {
+    const owner = asObject(ref);
+    return owner.controller === true && typeof owner.kind === 'string' && typeof owner.name === 'string'
+      && present.has(`${owner.kind}/${ns(resource)}/${owner.name}`);
+  });
+}
+
 export function serviceAccountOf(template: PodTemplate): string {
   const name = template.spec.serviceAccountName ?? template.spec.serviceAccount;
   return typeof name === 'string' && name !== '' ? name : 'default';
@@ -103,7 +112,10 @@ export class ServiceAccountUsage {
 
   private constructor(inventory: InventoryLike) {
     const exposed = exposures(inventory);
-    for (const template of inventory.podTemplates()) {
+    const templates = inventory.podTemplates();
+    const present = new Set(templates.map((t) => `${t.resource.kind}/${ns(t.resource)}/${t.resource.name}`));
+    for (const template of templates) {
+      if (ownedByPresent(template.resource, present)) continue;
       const namespace = ns(template.resource);
       const labels = stringMap(template.metadata.labels);
       const exposedBy = (exposed.get(namespace) ?? []).filter((e) => selects(e.selector, labels)).map((e) => e.label);

@@ -14,11 +14,11 @@ import { resolveAggregation } from './aggregation.js';
 import { isClusterScoped } from './resource-info.js';
 import { parseRules, ruleAllowsNonResource, ruleAllowsResource } from './rules.js';
 import { stringMap } from './selectors.js';
-import { compareSubjects, keysFor, parseBindingSubject, subjectKey } from './subjects.js';
+import { compareSubjects, compareText, keysFor, parseBindingSubject, subjectKey } from './subjects.js';
 import type {
   AccessRequest, BindingKind, BindingNode, BindingSubject, Grant, PolicyRule, RoleKind, RoleNode, SubjectRef,
 } from './types.js';
-import { bindingLabel, roleLabel } from './types.js';
+import { roleLabel } from './types.js';
 
 export const RBAC_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -84,7 +84,7 @@ function bindingNode(resource: Resource, kind: BindingKind): BindingNode {
   const subjects: BindingSubject[] = [];
   asArray(resource.object.subjects).forEach((value, index) => {
     const subject = parseBindingSubject(value, namespace);
-    if (subject) subjects.push({ subject, index });
+    if (subject) subjects.push({ subject, index, key: subjectKey(subject) });
   });
   const node: BindingNode = {
     kind, name: resource.name, resource, subjects,
@@ -106,6 +106,8 @@ export class RbacModel {
   /** Resource entry of a rule (`pods`, `*`, `*\/scale`, `pods/exec`) → the rules listing it. */
   private readonly byResource = new Map<string, RuleEntry[]>();
   private readonly nonResource: RuleEntry[] = [];
+  private readonly subjectsByKey = new Map<string, SubjectRef>();
+  private ranks: Map<SubjectRef, number> | undefined;
 
   static fromResources(resources: Iterable<Resource>): RbacModel {
     const model = new RbacModel();
@@ -124,9 +126,9 @@ export class RbacModel {
   private addRoles(resources: Resource[]): void {
     for (const resource of resources) {
       const node = roleNode(resource, resource.kind as RoleKind);
-      this.rolesByKey.set(roleKey(node.kind, node.name, node.namespace), node);
-      this.roles.push(node);
+      this.rolesByKey.set(roleKey(node.kind, node.name, node.namespace), node); // a later duplicate replaces the earlier
     }
+    this.roles.push(...this.rolesByKey.values());
     resolveAggregation(this.roles.filter((r) => r.kind === 'ClusterRole'));
     for (const role of this.roles) this.indexRules(role);
   }
@@ -147,8 +149,28 @@ export class RbacModel {
       if (role) node.role = role;
       this.bindings.push(node);
       push(this.bindingsByRole, key, node);
-      for (const { subject } of node.subjects) push(this.bySubject, subjectKey(subject), { binding: node, subject });
+      for (const named of node.subjects) {
+        named.subject = this.intern(named.key, named.subject);
+        push(this.bySubject, named.key, { binding: node, subject: named.subject });
+      }
     }
+  }
+
+  /** Position of every distinct subject in answer order (groups, users, service accounts), computed once. */
+  private subjectRanks(): Map<SubjectRef, number> {
+    if (!this.ranks) {
+      const sorted = [...this.subjectsByKey.values()].sort(compareSubjects);
+      this.ranks = new Map(sorted.map((subject, i) => [subject, i]));
+    }
+    return this.ranks;
+  }
+
+  /** One shared object per distinct subject, so that answers can be keyed by identity. */
+  private intern(key: string, subject: SubjectRef): SubjectRef {
+    const known = this.subjectsByKey.get(key);
+    if (known) return known;
+    this.subjectsByKey.set(key, subject);
+    return subject;
   }
 
   private fallbackRole(binding: BindingNode): RoleNode | undefined {
@@ -195,20 +217,22 @@ export class RbacModel {
   /** Every subject a binding names that may make the request in the scope, with the grants that allow it. */
   whoCan(request: AccessRequest, scope: AccessScope): WhoCanEntry[] {
     const namespacedOk = request.type === 'resource' && !isClusterScoped(request.resource, request.apiGroup);
-    const entries = new Map<string, WhoCanEntry>();
+    const entries = new Map<SubjectRef, WhoCanEntry>();
     for (const role of this.rolesAllowing(request)) {
       for (const binding of this.bindingsOf(role)) {
         if (!bindingInScope(binding, scope, namespacedOk)) continue;
         for (const { subject } of binding.subjects) {
-          const key = subjectKey(subject);
-          let entry = entries.get(key);
-          if (!entry) entries.set(key, (entry = { subject, via: [] }));
+          let entry = entries.get(subject);
+          if (!entry) entries.set(subject, (entry = { subject, via: [] }));
           entry.via.push(viaOf(binding, role, subject));
         }
       }
     }
-    const list = [...entries.values()].sort((a, b) => compareSubjects(a.subject, b.subject));
-    for (const entry of list) entry.via.sort(compareVia);
+    const rank = this.subjectRanks();
+    const list = [...entries.values()].map((entry) => ({ entry, rank: rank.get(entry.subject) ?? 0 }))
+      .sort((a, b) => a.rank - b.rank)
+      .map(({ entry }) => entry);
+    for (const entry of list) if (entry.via.length > 1) entry.via.sort(compareVia);
     return list;
   }
 
@@ -267,9 +291,10 @@ function viaOf(binding: BindingNode, role: RoleNode, subject: SubjectRef): Via {
 }
 
 function compareVia(a: Via, b: Via): number {
-  return (a.namespace ?? '').localeCompare(b.namespace ?? '')
-    || bindingLabel(a.binding).localeCompare(bindingLabel(b.binding))
-    || roleLabel(a.role).localeCompare(roleLabel(b.role));
+  return compareText(a.namespace ?? '', b.namespace ?? '')
+    || compareText(a.binding.kind, b.binding.kind)
+    || compareText(a.binding.name, b.binding.name)
+    || compareText(roleLabel(a.role), roleLabel(b.role));
 }
 
 const cache = new WeakMap<object, { size: number; model: RbacModel }>();

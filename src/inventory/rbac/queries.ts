@@ -7,7 +7,7 @@ import type { AccessRequest, BindingNode, PolicyRule, SubjectRef } from './types
 import { bindingLabel, roleLabel, subjectLabel } from './types.js';
 import type { AccessScope, RbacModel, Via } from './model.js';
 import { ruleJson, ruleKey, type RuleJson } from './rules.js';
-import { implicitGroups } from './subjects.js';
+import { compareText, implicitGroups } from './subjects.js';
 import type { ServiceAccountUsage, WorkloadUse } from './holders.js';
 
 export interface ViaJson {
@@ -118,7 +118,7 @@ export function subjectAnswer(model: RbacModel, subject: SubjectRef, extraGroups
     subject: subjectJson(subject),
     groups: [...new Set([...implicitGroups(subject), ...extraGroups])],
     cluster: [...cluster.values()],
-    namespaces: Object.fromEntries([...namespaces].sort(([a], [b]) => a.localeCompare(b)).map(([ns, rules]) => [ns, [...rules.values()]])),
+    namespaces: Object.fromEntries([...namespaces].sort(([a], [b]) => compareText(a, b)).map(([ns, rules]) => [ns, [...rules.values()]])),
     unresolvedBindings: model.unresolvedBindingsOf(subject, extraGroups).map(unresolvedLabel),
   };
   if (subject.kind === 'ServiceAccount' && usage) answer.workloads = usage.workloadsOf(subject.namespace ?? 'default', subject.name);

@@ -85,9 +85,16 @@ export function isFullWildcard(rule: PolicyRule): boolean {
   return rule.verbs.includes('*') && rule.apiGroups.includes('*') && rule.resources.includes('*') && rule.resourceNames.length === 0;
 }
 
-/** A stable key of a rule, to merge identical rules. */
+const keys = new WeakMap<PolicyRule, string>();
+
+/** A stable key of a rule, to merge identical rules (computed once per rule object). */
 export function ruleKey(rule: PolicyRule): string {
-  return JSON.stringify([rule.verbs, rule.apiGroups, rule.resources, rule.resourceNames, rule.nonResourceURLs]);
+  let key = keys.get(rule);
+  if (key === undefined) {
+    key = JSON.stringify([rule.verbs, rule.apiGroups, rule.resources, rule.resourceNames, rule.nonResourceURLs]);
+    keys.set(rule, key);
+  }
+  return key;
 }
 
 /** The rule as JSON, without its empty lists. */

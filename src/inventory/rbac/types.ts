@@ -43,6 +43,8 @@ export interface RoleNode {
 
 export interface BindingSubject {
   subject: SubjectRef;
+  /** Index key of the subject (`User:alice`, `ServiceAccount:shop/web`), computed once. */
+  key: string;
   /** Index in `subjects` of the binding, for finding paths. */
   index: number;
 }
