@@ -2,8 +2,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseResources } from './support/run-checks.js';
+import { compileSelector } from '../src/inventory/label-selector.js';
 import {
-  parseSelector, RbacModel, selectorMatches, parseSubjectSpec, keysFor, type AccessRequest, type AccessScope, type SubjectRef,
+  RbacModel, parseSubjectSpec, keysFor, type AccessRequest, type AccessScope, type SubjectRef,
 } from '../src/inventory/rbac/index.js';
 
 const H = 'apiVersion: rbac.authorization.k8s.io/v1';
@@ -157,10 +158,10 @@ ${crb('a', 'a', alice)}`);
 
   it('label selectors: empty selects all, NotIn and Exists', () => {
     const labels = { tier: 'leaf' };
-    assert.ok(selectorMatches(parseSelector({})!, labels));
-    assert.ok(selectorMatches(parseSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['twig'] }] })!, labels));
-    assert.equal(selectorMatches(parseSelector({ matchExpressions: [{ key: 'x', operator: 'Exists' }] })!, labels), false);
-    assert.equal(parseSelector(null), undefined);
+    assert.ok(compileSelector({}).matches(labels));
+    assert.ok(compileSelector({ matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['twig'] }] }).matches(labels));
+    assert.equal(compileSelector({ matchExpressions: [{ key: 'x', operator: 'Exists' }] }).matches(labels), false);
+    assert.ok(compileSelector({ matchExpressions: [{ key: 'x', operator: 'Bogus' }] }).problem);
   });
 });
 

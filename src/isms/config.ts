@@ -4,7 +4,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument, isMap, isSeq, isPair, isScalar, type Node } from 'yaml';
+import { LineCounter, parseDocument, type Node } from 'yaml';
+import { offsetOfPath } from '../sources/locate.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
@@ -76,21 +77,8 @@ export function makeConfig(partial: unknown = {}): AnnexaConfig {
 }
 
 function lineOf(root: Node | null, path: ReadonlyArray<PropertyKey>, lines: LineCounter): number | undefined {
-  let node: unknown = root;
-  let offset: number | undefined = root?.range?.[0];
-  for (const segment of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair) break;
-      offset = (pair.key as Node | null)?.range?.[0] ?? offset;
-      node = pair.value;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      const item = node.items[segment] as Node | undefined;
-      if (!item) break;
-      offset = item.range?.[0] ?? offset;
-      node = item;
-    } else break;
-  }
+  const segments = path.filter((segment): segment is string | number => typeof segment !== 'symbol');
+  const offset = offsetOfPath(root, segments);
   return offset === undefined ? undefined : lines.linePos(offset).line;
 }
 

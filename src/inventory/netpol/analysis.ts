@@ -14,7 +14,7 @@ import type { Inventory } from '../../inventory/inventory.js';
 import { compilePolicy, isNetworkPolicy, type Direction, type Peer, type Policy } from './policy.js';
 import { netpolPodsOf, PodIndex, type NetpolPod } from './pods.js';
 import { asObject } from '../../resources/workloads.js';
-import { labelsOf, type Labels, type LabelSelector } from './selector.js';
+import { labelsOf, type Labels, type LabelSelector } from '../label-selector.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 

@@ -4,8 +4,8 @@ export { compilePolicy, isDefaultDeny, isNetworkPolicy, namespaceOf, ruleAdmitsE
 export type { Direction, NamespaceScope, Peer, Policy, PortSpec, Problem, Rule } from './policy.js';
 export { netpolPodsOf, PodIndex } from './pods.js';
 export type { ContainerPort, NetpolPod } from './pods.js';
-export { compileSelector, labelsOf, MATCH_ALL } from './selector.js';
-export type { LabelSelector, Labels, Requirement } from './selector.js';
+export { compileSelector, labelsOf, MATCH_ALL } from '../label-selector.js';
+export type { LabelSelector, Labels, Requirement } from '../label-selector.js';
 export { cidrContains, cidrContainsAddress, ipBlockAdmits, ipBlockIsEverything, parseAddress, parseCidr } from './cidr.js';
 export type { Cidr, IpBlock } from './cidr.js';
 export { PortSet } from './ports.js';

@@ -7,7 +7,7 @@
 import type { Resource } from '../../resources/types.js';
 import type { PodTemplate } from '../../resources/workloads.js';
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
-import { labelsOf, type Labels, type LabelSelector } from './selector.js';
+import { labelsOf, type Labels, type LabelSelector } from '../label-selector.js';
 import { namespaceOf } from './policy.js';
 
 export interface ContainerPort {

@@ -18,7 +18,7 @@
  */
 import type { JsonObject, JsonValue, Resource } from '../../resources/types.js';
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
-import { compileSelector, type LabelSelector } from './selector.js';
+import { compileSelector, type LabelSelector } from '../label-selector.js';
 import { parseCidr, type IpBlock } from './cidr.js';
 
 export const DEFAULT_NAMESPACE = 'default';

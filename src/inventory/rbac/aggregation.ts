@@ -5,14 +5,18 @@
  * rules (admin ⊇ edit ⊇ view), so the result is the fixed point, computed here in dependency order; a cycle
  * converges to the union of its members' rules, as the controller eventually does.
  */
-import { asArray, asObject } from '../../resources/workloads.js';
-import { parseSelector, selectorMatches, type LabelSelector } from './selectors.js';
+import { asArray, asObject, isObject } from '../../resources/workloads.js';
+import { compileSelector, type LabelSelector } from '../label-selector.js';
 import { ruleKey } from './rules.js';
 import type { PolicyRule, RoleNode } from './types.js';
 
 function selectorsOf(role: RoleNode): LabelSelector[] {
   const rule = asObject(role.resource?.object.aggregationRule);
-  return asArray(rule.clusterRoleSelectors).flatMap((s) => parseSelector(s) ?? []);
+  // A null or malformed selector selects nothing, as in the controller.
+  return asArray(rule.clusterRoleSelectors)
+    .filter(isObject)
+    .map((value) => compileSelector(value))
+    .filter((selector) => selector.problem === undefined);
 }
 
 /** ClusterRoles by `key=value` label, to find selector matches without scanning every role. */
@@ -31,8 +35,9 @@ function labelIndex(roles: readonly RoleNode[]): Map<string, RoleNode[]> {
 
 function candidates(selector: LabelSelector, roles: readonly RoleNode[], index: Map<string, RoleNode[]>): readonly RoleNode[] {
   let best: readonly RoleNode[] | undefined;
-  for (const [key, value] of Object.entries(selector.matchLabels)) {
-    const list = index.get(`${key}=${value}`) ?? [];
+  for (const requirement of selector.requirements) {
+    if (requirement.op !== 'In' || requirement.values.size !== 1) continue;
+    const list = index.get(`${requirement.key}=${[...requirement.values][0]}`) ?? [];
     if (!best || list.length < best.length) best = list;
   }
   return best ?? roles;
@@ -43,7 +48,7 @@ function sourcesOf(aggregated: RoleNode, roles: readonly RoleNode[], index: Map<
   const found = new Set<RoleNode>();
   for (const selector of selectorsOf(aggregated)) {
     for (const role of candidates(selector, roles, index)) {
-      if (role !== aggregated && selectorMatches(selector, role.labels)) found.add(role);
+      if (role !== aggregated && selector.matches(role.labels)) found.add(role);
     }
   }
   return [...found].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

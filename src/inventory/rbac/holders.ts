@@ -7,7 +7,7 @@ import type { JsonValue, Resource } from '../../resources/types.js';
 import type { PodTemplate } from '../../resources/workloads.js';
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
 import { formatRef, refOf } from '../../resources/types.js';
-import { stringMap } from './selectors.js';
+import { labelsOf } from '../label-selector.js';
 import { isBroadGroup, MASTERS, normaliseSubject } from './subjects.js';
 import type { SubjectRef } from './types.js';
 
@@ -66,7 +66,7 @@ function exposures(inventory: InventoryLike): Map<string, Exposure[]> {
   const out = new Map<string, Exposure[]>();
   for (const service of inventory.ofKind('Service')) {
     const spec = asObject(service.object.spec);
-    const selector = stringMap(spec.selector);
+    const selector = labelsOf(spec.selector);
     if (Object.keys(selector).length === 0) continue;
     const labels: string[] = [];
     if (spec.type === 'LoadBalancer' || spec.type === 'NodePort') labels.push(`${formatRef(refOf(service))} (${spec.type})`);
@@ -117,7 +117,7 @@ export class ServiceAccountUsage {
     for (const template of templates) {
       if (ownedByPresent(template.resource, present)) continue;
       const namespace = ns(template.resource);
-      const labels = stringMap(template.metadata.labels);
+      const labels = labelsOf(template.metadata.labels);
       const exposedBy = (exposed.get(namespace) ?? []).filter((e) => selects(e.selector, labels)).map((e) => e.label);
       const key = `${namespace}/${serviceAccountOf(template)}`;
       const list = this.uses.get(key) ?? [];

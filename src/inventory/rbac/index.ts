@@ -2,7 +2,6 @@
 export * from './types.js';
 export * from './rules.js';
 export * from './subjects.js';
-export * from './selectors.js';
 export * from './defaults.js';
 export * from './resource-info.js';
 export * from './holders.js';

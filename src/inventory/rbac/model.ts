@@ -13,7 +13,7 @@ import { BUILTIN_CLUSTER_ROLE_RULES, isSystemDefault } from './defaults.js';
 import { resolveAggregation } from './aggregation.js';
 import { isClusterScoped } from './resource-info.js';
 import { parseRules, ruleAllowsNonResource, ruleAllowsResource } from './rules.js';
-import { stringMap } from './selectors.js';
+import { labelsOf } from '../label-selector.js';
 import { compareSubjects, compareText, keysFor, parseBindingSubject, subjectKey } from './subjects.js';
 import type {
   AccessRequest, BindingKind, BindingNode, BindingSubject, Grant, PolicyRule, RoleKind, RoleNode, SubjectRef,
@@ -63,7 +63,7 @@ function roleNode(resource: Resource, kind: RoleKind): RoleNode {
   const metadata = asObject(resource.object.metadata);
   const ownRules = parseRules(resource.object.rules);
   const node: RoleNode = {
-    kind, name: resource.name, resource, ownRules, rules: ownRules, labels: stringMap(metadata.labels),
+    kind, name: resource.name, resource, ownRules, rules: ownRules, labels: labelsOf(metadata.labels),
     aggregated: kind === 'ClusterRole' && resource.object.aggregationRule !== undefined && resource.object.aggregationRule !== null,
     systemDefault: isSystemDefault(resource.object, resource.name),
   };

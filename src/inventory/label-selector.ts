@@ -5,8 +5,8 @@
  * reject (unknown operator, In/NotIn without values, values given to Exists) matches nothing and
  * carries a `problem`.
  */
-import type { JsonValue } from '../../resources/types.js';
-import { asArray, isObject } from '../../resources/workloads.js';
+import type { JsonValue } from '../resources/types.js';
+import { asArray, isObject } from '../resources/workloads.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
