@@ -9,7 +9,13 @@ export interface Output {
 
 export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteStream = process.stdout): Output {
   if (outputFile) {
-    const fd = openSync(outputFile, 'w');
+    let fd: number;
+    try {
+      fd = openSync(outputFile, 'w');
+    } catch (error) {
+      // Every command: a clear usage error (exit 2), not a stack trace.
+      throw new UsageError(`--output-file: cannot write "${outputFile}": ${(error as Error).message}`);
+    }
     return { write: (chunk) => void writeSync(fd, chunk), close: () => closeSync(fd), color: false };
   }
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';

@@ -35,7 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return EXIT.ok;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+      // `annexa` or `annexa pss` without a command prints help to stderr as a usage error (exitCode 1
+      // from commander); `annexa help` asked for it (exitCode 0).
+      if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.error;
       return EXIT.error;
     }
     if (error instanceof UsageError || error instanceof ConfigError) {

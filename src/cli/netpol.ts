@@ -12,6 +12,7 @@ import {
   type AllowEntry, type CoverageReport, type NetpolPod, type PortQuery, type ReachResult, type SideVerdict, type WorkloadQuery,
 } from '../inventory/netpol/index.js';
 import { openOutput, UsageError, EXIT, type Output } from './io.js';
+import { redactInputErrors } from '../resources/redact.js';
 
 const FORMATS = ['table', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -88,7 +89,7 @@ export async function loadInputs(paths: readonly string[], maxBytes: number): Pr
       continue;
     }
     const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    errors.push(...parsed.errors);
+    errors.push(...redactInputErrors(parsed.errors));
     for (const resource of parsed.resources) inventory.add(resource);
     parsed.release();
   }

@@ -9,7 +9,8 @@ import { POD_TEMPLATE_KINDS, podTemplateOf } from '../resources/workloads.js';
 import { formatRef, refOf, type InputError, type Location, type Resource, type ResourceRef } from '../resources/types.js';
 import { evaluateTemplate, formatViolation, parsePolicyVersion, isPssLevel, type PssPolicy } from '../pss/index.js';
 import { openOutput, UsageError, EXIT, type Output } from './io.js';
-import { alignColumns, locationText } from '../report/table.js';
+import { alignColumns, locationText, printable } from '../report/table.js';
+import { redactInputErrors } from '../resources/redact.js';
 
 export const PSS_OUTPUT_FORMATS = ['table', 'json'] as const;
 type PssOutputFormat = (typeof PSS_OUTPUT_FORMATS)[number];
@@ -101,7 +102,7 @@ export async function evaluateInputs(paths: readonly string[], policy: PssPolicy
     }
     const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
     parsed.release();
-    errors.push(...parsed.errors);
+    errors.push(...redactInputErrors(parsed.errors));
     for (const resource of parsed.resources) {
       const result = evaluateResource(resource, policy);
       if (result === undefined) continue;
@@ -132,7 +133,18 @@ function evaluateResource(resource: Resource, policy: PssPolicy): PssResult | In
     const location = locationOf(resource);
     return { file: location.file ?? '-', ...(location.line !== undefined ? { line: location.line } : {}), message: `${formatRef(refOf(resource))} has no pod template spec to evaluate` };
   }
-  const evaluation = evaluateTemplate(template, policy);
+  let evaluation: ReturnType<typeof evaluateTemplate>;
+  try {
+    evaluation = evaluateTemplate(template, policy);
+  } catch (error) {
+    // One malformed workload must not stop the others; the thrown text is not copied (it can quote a value).
+    const location = locationOf(resource);
+    const kind = error instanceof Error ? error.name : typeof error;
+    return {
+      file: location.file ?? '-', ...(location.line !== undefined ? { line: location.line } : {}),
+      message: `${formatRef(refOf(resource))} could not be evaluated (${kind}); its verdict is unknown`,
+    };
+  }
   return {
     resource: refOf(resource),
     location: locationOf(resource),
@@ -152,9 +164,9 @@ function writeTable(report: PssReport, output: Output): void {
     `${result.level}:${result.version}`,
     result.violations.map((v) => `${v.check}: ${formatViolation(v)}`).join('; ') || '-',
   ]);
-  const lines = alignColumns([['VERDICT', 'RESOURCE', 'LOCATION', 'POLICY', 'VIOLATIONS'], ...rows]).map((row) => row.join('  ').trimEnd());
+  const lines = alignColumns([['VERDICT', 'RESOURCE', 'LOCATION', 'POLICY', 'VIOLATIONS'], ...rows.map((row) => row.map(printable))]).map((row) => row.join('  ').trimEnd());
   for (const line of lines) output.write(`${line}\n`);
   const { workloads, allowed, rejected } = report.summary;
   output.write(`\n${workloads} workload${workloads === 1 ? '' : 's'}: ${allowed} allowed, ${rejected} rejected\n`);
-  for (const error of report.errors) output.write(`error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}\n`);
+  for (const error of report.errors) output.write(`error: ${printable(error.file)}${error.line ? `:${error.line}` : ''}: ${printable(error.message)}\n`);
 }

@@ -11,8 +11,9 @@ import {
   defaultApiGroup, isBroadGroup, parseSubjectSpec, RbacModel, RBAC_KINDS, ServiceAccountUsage, subjectAnswer, whoCanAnswer,
   type AccessRequest, type AccessScope, type SubjectAnswer, type WhoCanAnswer, type RuleGrantJson,
 } from '../inventory/rbac/index.js';
-import { alignColumns } from '../report/table.js';
+import { alignColumns, printable } from '../report/table.js';
 import { openOutput, UsageError, EXIT } from './io.js';
+import { redactInputErrors } from '../resources/redact.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -104,7 +105,7 @@ export async function loadRbac(paths: readonly string[], max: number): Promise<L
       continue;
     }
     const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    errors.push(...parsed.errors);
+    errors.push(...redactInputErrors(parsed.errors));
     resources.push(...parsed.resources);
     parsed.release();
   }
@@ -185,7 +186,7 @@ function scopeText(answer: WhoCanAnswer): string {
 }
 
 function table(header: string[], rows: string[][]): string[] {
-  return alignColumns([header, ...rows]).map((row) => row.join('  ').trimEnd());
+  return alignColumns([header, ...rows.map((row) => row.map(printable))]).map((row) => row.join('  ').trimEnd());
 }
 
 function subjectCell(s: { kind: string; name: string; namespace?: string }): string {

@@ -2,6 +2,9 @@
 import { Command, Option } from 'commander';
 import { builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
+import { takeCheckFailures } from '../engine/evaluate.js';
+import type { InputError } from '../resources/types.js';
+import { redactInputErrors } from '../resources/redact.js';
 import { expandPaths, parseSize } from '../sources/files.js';
 import { loadConfig } from '../isms/config.js';
 import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../posture/soa.js';
@@ -28,26 +31,37 @@ export function soaCommand(): Command {
     });
 }
 
-/** Builds the SoA; `errors` counts input errors of the scan (0 without paths). */
-export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>): Promise<{ soa: StatementOfApplicability; errors: number }> {
+/** Builds the SoA; `errors` counts input errors of the scan (0 without paths), `inputErrors` lists them. */
+export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
   const { config } = loadConfig(flags.config);
-  if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks }), errors: 0 };
+  if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks }), errors: 0, inputErrors: [] };
   const maxFileBytes = parseSize(flags.maxFileSize);
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   const expanded = expandPaths(paths);
   const collector = new ScopeCollector(config);
+  takeCheckFailures();
   const outcome = await runScan(expanded.units, { config, checks: builtinChecks, maxFileBytes }, collector, expanded.errors);
-  return { soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded() }), errors: outcome.errors.length };
+  outcome.errors.push(...takeCheckFailures());
+  redactInputErrors(outcome.errors);
+  return {
+    soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded() }),
+    errors: outcome.errors.length,
+    inputErrors: outcome.errors,
+  };
 }
 
 export async function runSoaCommand(paths: string[], flags: SoaFlags): Promise<number> {
   const render = SOA_RENDERERS[flags.output];
   if (!render) throw new UsageError(`-o must be one of ${SOA_FORMATS.join(', ')}`);
-  const { soa, errors } = await statementFor(paths, flags);
+  const { soa, errors, inputErrors } = await statementFor(paths, flags);
   const output = openOutput(flags.outputFile);
   output.write(render(soa));
   output.close();
   if (errors > 0) {
+    // Name each error, as the other commands do: a count alone leaves the user guessing which file.
+    for (const e of inputErrors) {
+      process.stderr.write(`annexa: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}${e.column !== undefined ? `:${e.column}` : ''}: ${e.message}\n`);
+    }
     process.stderr.write(`annexa: ${errors} input error${errors === 1 ? '' : 's'} while scanning; the statement covers what could be read\n`);
     return EXIT.error;
   }

@@ -1,7 +1,7 @@
 /** Runs checks on resources and turns their violations into findings. */
 import type { Check, CheckContext, InventoryCheck, PodCheck, ResourceCheck, Violation } from './check.js';
-import type { Finding, Resource } from '../resources/types.js';
-import { refOf } from '../resources/types.js';
+import type { Finding, InputError, Resource, ResourceRef } from '../resources/types.js';
+import { formatRef, refOf } from '../resources/types.js';
 import { podTemplateOf } from '../resources/workloads.js';
 import { locate } from '../sources/locate.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -48,31 +48,104 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
   return finding;
 }
 
-export interface ResourceEvaluation {
-  findings: Finding[];
-  /** Ids of the checks that applied to the resource (pass or fail). */
-  evaluated: string[];
+/**
+ * A check that threw instead of returning violations (a bug in the check, usually on a malformed
+ * manifest). It is reported like an input error, naming the check and the resource, so the scan
+ * goes on, the output stays complete for everything else, and the run exits 2 rather than passing.
+ * The thrown message is not copied: V8 messages can quote field values ("Cannot create property
+ * 'x' on string '<value>'"), and a value may be a credential.
+ */
+export interface CheckFailure extends InputError {
+  checkId: string;
+  resource?: ResourceRef;
 }
 
-/** Runs every per-resource check that applies to one resource. */
+const failures: CheckFailure[] = [];
+
+/** Returns and forgets the check failures recorded in this thread since the last call. */
+export function takeCheckFailures(): CheckFailure[] {
+  return failures.splice(0, failures.length);
+}
+
+function checkFailure(check: Check, resource: Resource | undefined, error: unknown): CheckFailure {
+  const kind = error instanceof Error ? error.name : typeof error;
+  const about = resource ? ` on ${formatRef(refOf(resource))}` : '';
+  const failure: CheckFailure = {
+    file: resource?.provenance.file ?? '-',
+    message: `check ${check.id} failed${about} (${kind}); the check was skipped${resource ? ' for this resource' : ''}, its result is unknown`,
+    checkId: check.id,
+  };
+  if (resource) {
+    failure.resource = refOf(resource);
+    if (resource.provenance.line !== undefined) failure.line = resource.provenance.line;
+    if (resource.provenance.column !== undefined) failure.column = resource.provenance.column;
+  }
+  failures.push(failure);
+  return failure;
+}
+
+export interface ResourceEvaluation {
+  findings: Finding[];
+  /** Ids of the checks that applied to the resource (pass or fail); a check that threw is not among them. */
+  evaluated: string[];
+  /** Checks that threw on this resource (also kept for `takeCheckFailures`). */
+  errors: CheckFailure[];
+}
+
+/** Runs every per-resource check that applies to one resource; a throwing check does not stop the others. */
 export function evaluateResource(resource: Resource, checks: CheckSet, ctx: CheckContext): ResourceEvaluation {
   const findings: Finding[] = [];
   const evaluated: string[] = [];
-  const run = (check: Check, violations: Iterable<Violation>) => {
+  const errors: CheckFailure[] = [];
+  // Inline loops (no closure or array per check): this runs for every check on every resource.
+  // Violations are often yielded lazily, so the check runs while they are iterated, inside the try;
+  // a check that throws takes back the findings it had already produced.
+  let template: ReturnType<typeof podTemplateOf>;
+  if (checks.pod.length > 0) {
+    try {
+      template = podTemplateOf(resource);
+    } catch (error) {
+      for (const check of checks.pod) errors.push(checkFailure(check, resource, error));
+    }
+  }
+  if (template) {
+    for (const check of checks.pod) {
+      const before = findings.length;
+      try {
+        for (const violation of check.check(template, ctx)) findings.push(toFinding(check, resource, violation, ctx));
+      } catch (error) {
+        findings.length = before;
+        errors.push(checkFailure(check, resource, error));
+        continue;
+      }
+      evaluated.push(check.id);
+    }
+  }
+  for (const check of checks.byKind.get(resource.kind) ?? []) {
+    const before = findings.length;
+    try {
+      for (const violation of check.check(resource, ctx)) findings.push(toFinding(check, resource, violation, ctx));
+    } catch (error) {
+      findings.length = before;
+      errors.push(checkFailure(check, resource, error));
+      continue;
+    }
     evaluated.push(check.id);
-    for (const violation of violations) findings.push(toFinding(check, resource, violation, ctx));
-  };
-  const template = checks.pod.length > 0 ? podTemplateOf(resource) : undefined;
-  if (template) for (const check of checks.pod) run(check, check.check(template, ctx));
-  for (const check of checks.byKind.get(resource.kind) ?? []) run(check, check.check(resource, ctx));
-  return { findings, evaluated };
+  }
+  return { findings, evaluated, errors };
 }
 
-/** Runs the cross-resource checks once the inventory is complete. */
+/** Runs the cross-resource checks once the inventory is complete; a throwing check does not stop the others. */
 export function evaluateInventory(inventory: Inventory, checks: CheckSet, ctx: CheckContext): Finding[] {
   const findings: Finding[] = [];
   for (const check of checks.inventory) {
-    for (const violation of check.check(inventory, ctx)) findings.push(toFinding(check, violation.resource, violation, ctx));
+    const before = findings.length;
+    try {
+      for (const violation of check.check(inventory, ctx)) findings.push(toFinding(check, violation.resource, violation, ctx));
+    } catch (error) {
+      findings.length = before;
+      checkFailure(check, undefined, error);
+    }
   }
   return findings;
 }

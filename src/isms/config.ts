@@ -91,9 +91,22 @@ export function parseConfigText(text: string, file: string): AnnexaConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ field: '', line: e.linePos?.[0].line, message: e.message.split('\n')[0]! })));
+    throw new ConfigError(file, doc.errors.map((e) => ({
+      field: '', line: e.linePos?.[0].line, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+    })));
   }
-  const raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // Unresolved aliases and alias bombs surface only here: a config error (exit 2), not a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(file, [{
+      field: '',
+      message: /Unresolved alias/.test(message) ? 'unresolved alias (a value starts with "*" and no anchor of that name is set before it)'
+        : /alias/i.test(message) ? 'too many alias expansions (possible YAML bomb); refused' : `cannot read: ${message.split('\n')[0]}`,
+    }]);
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(file, parsed.error.issues.map((issue) => ({
@@ -119,7 +132,8 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): { config: An
 }
 
 function globToRegExp(pattern: string): RegExp {
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  // `s`: a wildcard matches any character, so that no odd namespace name slips out of `include: ["*"]`.
+  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
 }
 
 /** Whether a namespace matches a scope pattern (`*` any run of characters, `?` one character). */

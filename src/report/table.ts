@@ -50,13 +50,28 @@ export function alignColumns(rows: readonly string[][]): string[][] {
   return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))));
 }
 
+/**
+ * Text from the manifests (names, messages quoting them) with control characters shown escaped:
+ * a container named "a\n0 findings" or one holding an ANSI escape must not forge lines or
+ * colours in a CI log or a terminal.
+ */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** In-scope findings grouped by resource, most severe first; columns aligned across all groups. */
 function findingsSection(groups: ReadonlyMap<string, Finding[]>, p: ReturnType<typeof painter>): string[] {
   const sorted = [...groups].map(([resource, findings]) => [resource, findings.filter((f) => !f.outOfScope)] as const)
     .filter(([, findings]) => findings.length > 0)
     .map(([resource, findings]) => [resource, [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId))] as const);
   const all = sorted.flatMap(([, findings]) => findings);
-  const cells = alignColumns(all.map((f) => [f.severity.toUpperCase(), f.checkId, locationText(f.location) || '-', f.message]));
+  const cells = alignColumns(all.map((f) => [f.severity.toUpperCase(), f.checkId, printable(locationText(f.location) || '-'), printable(f.message)]));
   const rows = cells.map((row, i) => {
     const [severity, checkId, location, message] = row as [string, string, string, string];
     return `  ${p.severity(all[i]!.severity, severity)}${COLUMN_GAP}${checkId}${COLUMN_GAP}${p.dim(location)}${COLUMN_GAP}${message}`;
@@ -64,7 +79,7 @@ function findingsSection(groups: ReadonlyMap<string, Finding[]>, p: ReturnType<t
   const out: string[] = [];
   let next = 0;
   for (const [resource, findings] of sorted) {
-    out.push(p.bold(resource), ...rows.slice(next, next + findings.length), '');
+    out.push(p.bold(printable(resource)), ...rows.slice(next, next + findings.length), '');
     next += findings.length;
   }
   return out;
@@ -109,12 +124,12 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
           const key = `${f.resource.namespace ?? (f.resource.kind === 'Namespace' ? f.resource.name : '-')}: ${f.outOfScope!.reason}`;
           byReason.set(key, (byReason.get(key) ?? 0) + 1);
         }
-        for (const [reason, count] of byReason) out.push(`  ${reason} (${count})`);
+        for (const [reason, count] of byReason) out.push(`  ${printable(reason)} (${count})`);
         out.push('');
       }
       if (outcome.errors.length > 0) {
         out.push(p.bold(p.red('Input errors:')));
-        for (const e of outcome.errors) out.push(`  ${e.file}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${e.message}`);
+        for (const e of outcome.errors) out.push(`  ${printable(e.file)}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${printable(e.message)}`);
         out.push('');
       }
       out.push(summaryLine(outcome));

@@ -42,9 +42,48 @@ const CREDENTIAL_VALUE = [
   /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // URL with user:password
 ];
 
+/**
+ * Names that mention a credential but describe something about it (how long a token lives, where
+ * the password file is, which user, whether auth is on): TOKEN_TTL=3600, PASSWORD_FILE=/run/pw,
+ * SECRET_NAME=db, AUTH_ENABLED=1. Their values are not credentials; a credential-shaped value under
+ * such a name is still caught by CREDENTIAL_VALUE.
+ */
+const CREDENTIAL_METADATA_NAME =
+  /(^|[_.-])(ttl|expiry|expires?|expiration|lifetime|timeout|max[_-]?age|length|len|size|file|path|dir|url|uri|endpoint|host|port|header|name|user|username|id|enabled?|disabled?|type|mode|algorithm|alg|issuer|audience|scopes?|interval|version|count|retries|policy)$/i;
+
 /** True when an env var (by name or by value) looks like it carries a credential. */
 export function looksLikeCredential(name: string, value: string): boolean {
   if (value.trim() === '') return false;
   if (CREDENTIAL_VALUE.some((pattern) => pattern.test(value))) return true;
-  return CREDENTIAL_NAME.test(name);
+  return CREDENTIAL_NAME.test(name) && !CREDENTIAL_METADATA_NAME.test(name);
+}
+
+/**
+ * Parser messages that quote the source text they stumbled on, with what to keep of them. The
+ * quoted text is often a value: `password: *s3cret` is an alias to the YAML parser, and the
+ * message "Unresolved alias …: *s3cret" would print the password. Keys and punctuation are kept.
+ */
+const QUOTING_MESSAGES: Array<[RegExp, string]> = [
+  // Wrapped by the source stage as a refusal, though an unresolved alias is not an alias bomb.
+  [/^too many alias expansions \(possible YAML bomb\); refused: Unresolved alias\b.*$/s, 'unresolved alias: an unquoted value starts with "*" and no anchor of that name is set before it (quote the value)'],
+  [/^Unresolved alias\b.*$/s, 'unresolved alias: an unquoted value starts with "*" and no anchor of that name is set before it (quote the value)'],
+  [/^(Could not resolve tag|Not a valid tag|Unresolved tag|Block scalar header includes extra characters|Anchor must not contain whitespace or control characters): .*$/s, '$1'],
+  [/^Verbatim tags aren't resolved, so .* is invalid\.?$/s, "verbatim tags aren't resolved"],
+  [/^The .* tag has no suffix$/s, 'a tag has no suffix'],
+  [/^Unresolved plain scalar .*$/s, 'unresolved plain scalar'],
+  [/^Invalid escape sequence .*$/s, 'invalid escape sequence in a double-quoted string'],
+];
+
+/** An input error message with any quoted source text (possibly a secret value) removed. */
+export function safeErrorMessage(message: string): string {
+  for (const [pattern, replacement] of QUOTING_MESSAGES) {
+    if (pattern.test(message)) return message.replace(pattern, replacement);
+  }
+  return message;
+}
+
+/** Makes the messages of input errors safe to print (in place; returns the same array). */
+export function redactInputErrors<T extends { message: string }>(errors: T[]): T[] {
+  for (const error of errors) error.message = safeErrorMessage(error.message);
+  return errors;
 }

@@ -44,7 +44,8 @@ interface FilePositions {
 const open = new Map<string, FilePositions>();
 /** Texts that cannot be read again (stdin, kustomize output). */
 const retainedTexts = new Map<string, string>();
-let lastReparsed: { file: string; positions: FilePositions } | undefined;
+/** `complete`: every document of the file was parsed (not only the leading ones). */
+let lastReparsed: { file: string; positions: FilePositions; complete: boolean } | undefined;
 
 /**
  * `yaml` reads `process.env.LOG_TOKENS` once per token (and `LOG_STREAM` once per document). On
@@ -69,6 +70,14 @@ function withFastEnv<T>(parse: () => T): T {
 /** Parses every document of `text`: through the fast path when it can, else with `parseAllDocuments`. */
 export function parseSourceDocuments(text: string): SourceDocuments {
   return withFastEnv(() => parseFast(text) ?? parseFull(text));
+}
+
+/**
+ * For positions only: the documents up to `count`, when the fast path takes them all (lexing stops
+ * there; a document's tokens do not depend on what follows it), else every document.
+ */
+function parseLeadingDocuments(text: string, count: number): SourceDocuments {
+  return withFastEnv(() => parseFast(text, count) ?? parseFull(text));
 }
 
 /** The `parseAllDocuments` path (exported for tests that compare both paths). */
@@ -119,7 +128,7 @@ function fallback(): never {
 const NO_ERRORS: Document.Parsed['errors'] = [];
 
 /** The fast path, or undefined when the text needs the full parser (exported for tests). */
-export function parseFast(text: string): SourceDocuments | undefined {
+export function parseFast(text: string, maxDocuments = Number.POSITIVE_INFINITY): SourceDocuments | undefined {
   const lines = new LineCounter();
   const docs: SourceDocument[] = [];
   try {
@@ -138,6 +147,7 @@ export function parseFast(text: string): SourceDocuments | undefined {
             toJS: () => js,
             offsetOf: (path) => cstOffsetOfPath(value, path, index),
           });
+          if (docs.length >= maxDocuments) return { docs, lines };
           break;
         }
         case 'comment':
@@ -384,10 +394,11 @@ export function retainText(file: string, text: string): void {
   retainedTexts.set(file, text);
 }
 
-function positionsOf(file: string): FilePositions | undefined {
+/** Positions of the file's documents up to `documentIndex` (or all): held, last re-parsed, or parsed again. */
+function positionsOf(file: string, documentIndex = Number.POSITIVE_INFINITY): FilePositions | undefined {
   const held = open.get(file);
   if (held) return held;
-  if (lastReparsed?.file === file) return lastReparsed.positions;
+  if (lastReparsed?.file === file && (lastReparsed.complete || documentIndex < lastReparsed.positions.docs.length)) return lastReparsed.positions;
   let text = retainedTexts.get(file);
   if (text === undefined) {
     try {
@@ -396,8 +407,9 @@ function positionsOf(file: string): FilePositions | undefined {
       return undefined;
     }
   }
-  const positions = parseSourceDocuments(text);
-  lastReparsed = { file, positions };
+  const wanted = documentIndex + 1;
+  const positions = Number.isFinite(wanted) ? parseLeadingDocuments(text, wanted) : parseSourceDocuments(text);
+  lastReparsed = { file, positions, complete: positions.docs.length < wanted };
   return positions;
 }
 
@@ -457,7 +469,7 @@ export function requestOf(entry: DeferredLocation): PositionRequest {
 
 /** Positions of several paths of one file (parsed once); undefined where the path is not found. */
 export function positionsInFile(file: string, requests: readonly PositionRequest[]): Array<Position | undefined> {
-  const positions = positionsOf(file);
+  const positions = positionsOf(file, requests.reduce((max, request) => Math.max(max, request.documentIndex), 0));
   return requests.map((request) => (positions ? positionIn(positions, request) : undefined));
 }
 
@@ -498,7 +510,7 @@ export function locate(provenance: Provenance, path: string): Location | undefin
     deferred.push({ location: fallbackLocation, provenance, path });
     return fallbackLocation;
   }
-  const positions = positionsOf(provenance.file);
+  const positions = positionsOf(provenance.file, provenance.documentIndex);
   const request: PositionRequest = { documentIndex: provenance.documentIndex, path };
   if (provenance.itemPath) request.itemPath = provenance.itemPath;
   const pos = positions && positionIn(positions, request);

@@ -34,18 +34,26 @@ export function analysisOf(inventory: Inventory): NetpolAnalysis {
 
 /**
  * The resource a namespace-level finding is about: the Namespace object when the input declares
- * it, else a Namespace stand-in with the provenance kind of the namespace's first workload (no file:
- * there is nothing to point at).
+ * it, else a Namespace stand-in located at the document of the namespace's first workload (file,
+ * line and column of that document, no document index: the path is the Namespace's, not the
+ * workload's). Without a file, SARIF consumers such as GitHub code scanning reject the whole
+ * report ("expected a physical location"), and the table and JSON could not say where to look.
  */
 export function namespaceResource(inventory: Inventory, namespace: string, anchor: NetpolPod | undefined): Resource {
   const declared = inventory.namespace(namespace);
   if (declared) return declared;
+  const from = anchor?.resource.provenance;
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     name: namespace,
     object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } },
-    provenance: { source: anchor?.resource.provenance.source ?? 'file' },
+    provenance: {
+      source: from?.source ?? 'file',
+      ...(from?.file !== undefined ? { file: from.file } : {}),
+      ...(from?.line !== undefined ? { line: from.line } : {}),
+      ...(from?.column !== undefined ? { column: from.column } : {}),
+    },
   };
 }
 

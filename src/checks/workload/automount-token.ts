@@ -18,7 +18,8 @@ export function serviceAccountNameOf(pod: PodTemplate): string {
 function optedOutAccounts(inventory: Inventory): Set<string> {
   const keys = new Set<string>();
   for (const sa of inventory.ofKind('ServiceAccount')) {
-    if (sa.object.automountServiceAccountToken === false) keys.add(`${sa.namespace ?? ''}/${sa.name}`);
+    // A manifest without a namespace lands in the default one (as for the RBAC model): the same key for both.
+    if (sa.object.automountServiceAccountToken === false) keys.add(`${sa.namespace ?? 'default'}/${sa.name}`);
   }
   return keys;
 }
@@ -55,7 +56,7 @@ export default defineCheck({
     for (const pod of inventory.podTemplates()) {
       if (pod.spec.automountServiceAccountToken !== undefined && pod.spec.automountServiceAccountToken !== null) continue;
       const account = serviceAccountNameOf(pod);
-      if (optedOut.has(`${pod.resource.namespace ?? ''}/${account}`)) continue;
+      if (optedOut.has(`${pod.resource.namespace ?? 'default'}/${account}`)) continue;
       yield violationFor(pod, account);
     }
   },
@@ -72,6 +73,23 @@ automountServiceAccountToken: false
 ${exampleDeployment(`
   serviceAccountName: app
   containers: [{ name: app, image: nginx }]`).replace('metadata: { name: example }', 'metadata: { name: example, namespace: shop }')}`,
+      // Review regression: no namespace on one side means "default", the same namespace as the other.
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app, namespace: default }
+automountServiceAccountToken: false
+---
+${exampleDeployment(`
+  serviceAccountName: app
+  containers: [{ name: app, image: nginx }]`)}`,
+      `apiVersion: v1
+kind: ServiceAccount
+metadata: { name: app }
+automountServiceAccountToken: false
+---
+${exampleDeployment(`
+  serviceAccountName: app
+  containers: [{ name: app, image: nginx }]`).replace('metadata: { name: example }', 'metadata: { name: example, namespace: default }')}`,
     ],
     invalid: [
       {

@@ -41,6 +41,18 @@ export default defineCheck({
               - { name: LOG_LEVEL, value: info }
               - { name: TOKEN_FILE, value: /var/run/secrets/app/token }
               - { name: AUTH_ENABLED, value: "true" }`),
+      // Names about a credential, not the credential (review regression: TOKEN_TTL=3600 was "high").
+      examplePod(`
+        containers:
+          - name: app
+            image: nginx
+            env:
+              - { name: TOKEN_TTL, value: "3600" }
+              - { name: SESSION_TOKEN_MAX_AGE, value: "900" }
+              - { name: DB_SECRET_NAME, value: db-credentials }
+              - { name: DB_PASSWORD_FILE, value: run/secrets/db }
+              - { name: OAUTH_ISSUER, value: "https://login.example.com/" }
+              - { name: API_KEY_HEADER, value: X-Api-Key }`),
     ],
     invalid: [
       {
@@ -51,8 +63,10 @@ export default defineCheck({
               env:
                 - { name: LOG_LEVEL, value: info }
                 - { name: DB_PASSWORD, value: hunter2 }
-                - { name: DATABASE_URL, value: "postgres://app:s3cret@db:5432/app" }`),
-        paths: ['spec.template.spec.containers[0].env[1].value', 'spec.template.spec.containers[0].env[2].value'],
+                - { name: DATABASE_URL, value: "postgres://app:s3cret@db:5432/app" }
+                - { name: GITHUB_TOKEN_FILE, value: ghp_abcdefghijklmnopqrstuvwxyz0123456789 }`),
+        // A credential-shaped value is caught whatever the name says about it.
+        paths: ['spec.template.spec.containers[0].env[1].value', 'spec.template.spec.containers[0].env[2].value', 'spec.template.spec.containers[0].env[3].value'],
       },
       {
         manifest: exampleCronJob(`

@@ -19,16 +19,22 @@ export default defineCheck({
   equivalents: ['KSV-0021'],
   *check(pod) {
     if (isWindowsPod(pod)) return;
-    const reported = new Set<string>();
+    // A pod-level value applies to every container that does not override it: one finding at the
+    // pod field, naming those containers (not just the first one met).
+    const byPath = new Map<string, { value: unknown; pod: boolean; names: string[] }>();
     for (const c of pod.containers) {
       const gid = effectiveField(pod, c, 'runAsGroup');
       if (typeof gid?.value === 'number' && gid.value > HIGH_ID_THRESHOLD) continue;
       const path = gid?.path ?? `${c.path}.securityContext.runAsGroup`;
-      if (reported.has(path)) continue;
-      reported.add(path);
-      yield gid
-        ? { path, message: `container "${c.name}" runs with GID ${String(gid.value)} (not above ${HIGH_ID_THRESHOLD})` }
-        : { path, message: `container "${c.name}" does not set runAsGroup (the image decides the GID)` };
+      const entry = byPath.get(path);
+      if (entry) entry.names.push(c.name);
+      else byPath.set(path, { value: gid?.value, pod: gid !== undefined && !gid.path.startsWith(`${c.path}.`), names: [c.name] });
+    }
+    for (const [path, { value, pod: atPod, names }] of byPath) {
+      const who = atPod ? `pod (container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')})` : `container "${names[0]}"`;
+      yield value !== undefined
+        ? { path, message: `${who} runs with GID ${String(value)} (not above ${HIGH_ID_THRESHOLD})` }
+        : { path, message: `${who} does not set runAsGroup (the image decides the GID)` };
     }
   },
   examples: {

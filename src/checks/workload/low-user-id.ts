@@ -21,16 +21,22 @@ export default defineCheck({
   equivalents: ['KSV-0020'],
   *check(pod) {
     if (isWindowsPod(pod)) return;
-    const reported = new Set<string>();
+    // A pod-level value applies to every container that does not override it: one finding at the
+    // pod field, naming those containers (not just the first one met).
+    const byPath = new Map<string, { value: unknown; pod: boolean; names: string[] }>();
     for (const c of pod.containers) {
       const uid = effectiveField(pod, c, 'runAsUser');
       if (typeof uid?.value === 'number' && uid.value > HIGH_ID_THRESHOLD) continue;
       const path = uid?.path ?? `${c.path}.securityContext.runAsUser`;
-      if (reported.has(path)) continue;
-      reported.add(path);
-      yield uid
-        ? { path, message: `container "${c.name}" runs as UID ${String(uid.value)} (not above ${HIGH_ID_THRESHOLD})` }
-        : { path, message: `container "${c.name}" does not set runAsUser (the image decides the UID)` };
+      const entry = byPath.get(path);
+      if (entry) entry.names.push(c.name);
+      else byPath.set(path, { value: uid?.value, pod: uid !== undefined && !uid.path.startsWith(`${c.path}.`), names: [c.name] });
+    }
+    for (const [path, { value, pod: atPod, names }] of byPath) {
+      const who = atPod ? `pod (container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')})` : `container "${names[0]}"`;
+      yield value !== undefined
+        ? { path, message: `${who} runs as UID ${String(value)} (not above ${HIGH_ID_THRESHOLD})` }
+        : { path, message: `${who} does not set runAsUser (the image decides the UID)` };
     }
   },
   examples: {

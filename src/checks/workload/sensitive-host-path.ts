@@ -1,6 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { exampleCronJob, examplePod, hostPathVolumes } from './util.js';
-import { isRuntimeSocketPath, sensitiveDirectoryOf } from './sensitive-paths.js';
+import { isRuntimeSocketPath, sensitiveExposureOf } from './sensitive-paths.js';
 
 export default defineCheck({
   id: 'workload.sensitive-host-path',
@@ -23,9 +23,10 @@ export default defineCheck({
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       if (isRuntimeSocketPath(v.hostPath)) continue;
-      const dir = sensitiveDirectoryOf(v.hostPath);
-      if (dir === undefined) continue;
-      const what = dir === '/' ? 'the node root file system' : `a path under ${dir}`;
+      const exposure = sensitiveExposureOf(v.hostPath);
+      if (exposure === undefined) continue;
+      const { dir, contains } = exposure;
+      const what = dir === '/' ? 'the node root file system' : contains ? `a directory that contains ${dir}` : `a path under ${dir}`;
       yield { path: `${v.path}.hostPath.path`, message: `volume "${v.name}" mounts ${what} ("${v.hostPath || '/'}")` };
     }
   },
@@ -49,6 +50,16 @@ export default defineCheck({
           containers: [{ name: job, image: busybox }]
           volumes: [{ name: sys, hostPath: { path: /sys/fs/cgroup } }]`),
         paths: ['spec.jobTemplate.spec.template.spec.volumes[0].hostPath.path'],
+      },
+      {
+        // Review regression: a parent of sensitive directories (/var holds /var/lib/kubelet and /var/run) was not reported.
+        manifest: examplePod(`
+          containers: [{ name: app, image: nginx }]
+          volumes:
+            - { name: var, hostPath: { path: /var } }
+            - { name: varlib, hostPath: { path: /var/lib/ } }
+            - { name: data, hostPath: { path: /srv/app-data } }`),
+        paths: ['spec.volumes[0].hostPath.path', 'spec.volumes[1].hostPath.path'],
       },
     ],
   },

@@ -45,3 +45,16 @@ export function sensitiveDirectoryOf(path: string): string | undefined {
   if (normalized === '/' || normalized === '') return '/';
   return SENSITIVE_HOST_DIRECTORIES.find((dir) => isUnder(normalized, dir));
 }
+
+/**
+ * The sensitive directory a host path lies inside (`dir`), or, for a parent such as `/var` or
+ * `/var/lib`, the first sensitive directory it contains (`contains`): mounting `/var` exposes
+ * `/var/lib/kubelet` and `/var/run/docker.sock` as surely as mounting them directly.
+ */
+export function sensitiveExposureOf(path: string): { dir: string; contains: boolean } | undefined {
+  const dir = sensitiveDirectoryOf(path);
+  if (dir !== undefined) return { dir, contains: false };
+  const normalized = normalizeHostPath(path);
+  const inside = SENSITIVE_HOST_DIRECTORIES.find((sensitive) => isUnder(sensitive, normalized));
+  return inside === undefined ? undefined : { dir: inside, contains: true };
+}
