@@ -53,17 +53,24 @@ function writeAll(fd: number, chunk: string): void {
 
 /** A progress line on stderr, shown only on a TTY and only once work has taken over a second. */
 export class Progress {
-  private readonly started = Date.now();
+  private readonly started: number;
   private shown = false;
 
-  constructor(private readonly enabled: boolean, private readonly stderr: NodeJS.WriteStream = process.stderr) {}
+  constructor(
+    private readonly enabled: boolean,
+    private readonly stderr: Pick<NodeJS.WritableStream, 'write'> = process.stderr,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.started = now();
+  }
 
-  static for(quiet: boolean): Progress {
-    return new Progress(!quiet && Boolean(process.stderr.isTTY));
+  /** Progress for a command: shown only on a TTY stderr and without --quiet. */
+  static for(quiet: boolean, stderr: Pick<NodeJS.WriteStream, 'write' | 'isTTY'> = process.stderr, now: () => number = Date.now): Progress {
+    return new Progress(!quiet && Boolean(stderr.isTTY), stderr, now);
   }
 
   update(text: string): void {
-    if (!this.enabled || Date.now() - this.started < 1000) return;
+    if (!this.enabled || this.now() - this.started < 1000) return;
     this.shown = true;
     this.stderr.write(`\r\x1b[2K${text}`);
   }
