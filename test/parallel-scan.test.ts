@@ -11,8 +11,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { generateCorpus } from '../bench/corpus.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { runScan, type ScanOutcome } from '../src/engine/scan.js';
-import { workerScript } from '../src/engine/parallel.js';
-import { expandPaths } from '../src/sources/files.js';
+import { ScanPool, workerScript } from '../src/engine/parallel.js';
+import { DEFAULT_MAX_FILE_BYTES, expandPaths } from '../src/sources/files.js';
+import { DEFAULT_PARSE_LIMITS } from '../src/sources/yaml-documents.js';
 import { parseFast, parseFull } from '../src/sources/locate.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
 import { jsonReporter } from '../src/report/json.js';
@@ -59,6 +60,18 @@ describe('parallel scan', { skip: workerScript() === undefined ? 'worker script 
     assert.equal(parallel.json, single.json);
     assert.deepEqual(parallel.outcome.summary, single.outcome.summary);
     assert.equal(parallel.outcome.inventory.size, single.outcome.inventory.size);
+  });
+
+  it('really scans in the workers (no silent fallback to the main thread)', async () => {
+    const files = expandPaths([join(dir, 'corpus')]).units.slice(0, 20).map((unit) => unit.file);
+    const pool = new ScanPool(files, 2, workerScript()!, {
+      config: DEFAULT_CONFIG, checkIds: builtinChecks.map((check) => check.id), maxFileBytes: DEFAULT_MAX_FILE_BYTES, limits: DEFAULT_PARSE_LIMITS,
+    }, builtinChecks);
+    try {
+      for (const file of files) assert.ok(await pool.take(), `no worker outcome for ${file}`);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('streams resources to the sink in file order', async () => {

@@ -4,8 +4,8 @@
  * and the reporters, and runs the cross-resource checks. A worker sends back, per file, the scanned
  * resources (findings already located) and only the resources the inventory retains.
  *
- * Workers need compiled JavaScript (or a loader that the worker inherits, such as tsx) and can only
- * run the built-in checks, which they import themselves: check functions cannot cross threads.
+ * Workers need compiled JavaScript (`npm run build`; under tsx scans stay on the main thread) and
+ * can only run the built-in checks, which they import themselves: check functions cannot cross threads.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -110,10 +110,13 @@ export function plannedWorkers(files: number, bytes: () => number, requested?: n
   return Math.min(cores, 8, Math.ceil(files / BATCH_FILES));
 }
 
-/** The worker script next to this module (`.js` when compiled, `.ts` under tsx), if it exists. */
+/**
+ * The compiled worker script next to this module, if there is one. Under tsx (TypeScript sources)
+ * there is none: worker threads do not inherit its loader, so scans stay on the main thread.
+ */
 export function workerScript(): URL | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const url = new URL(`./scan-worker${extname(here)}`, import.meta.url);
+  if (extname(fileURLToPath(import.meta.url)) !== '.js') return undefined;
+  const url = new URL('./scan-worker.js', import.meta.url);
   return existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
