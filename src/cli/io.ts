@@ -7,6 +7,43 @@ export interface Output {
   color: boolean;
 }
 
+const FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Collects small writes (a finding at a time) into large synchronous writes. Synchronous, so that
+ * large outputs stay ordered and complete even when the process exits right after.
+ */
+function bufferedWriter(fd: number, onClose: () => void): Pick<Output, 'write' | 'close'> {
+  let pending: string[] = [];
+  let size = 0;
+  let broken = false;
+  const flush = () => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    size = 0;
+    if (broken) return;
+    // A reader that went away (`| head`) is not an error of ours: stop writing, keep the exit code.
+    try {
+      writeAll(fd, text);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+      broken = true;
+    }
+  };
+  return {
+    write(chunk) {
+      pending.push(chunk);
+      size += chunk.length;
+      if (size >= FLUSH_BYTES) flush();
+    },
+    close() {
+      flush();
+      onClose();
+    },
+  };
+}
+
 export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteStream = process.stdout): Output {
   if (outputFile) {
     let fd: number;
@@ -16,25 +53,11 @@ export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteS
       // Every command: a clear usage error (exit 2), not a stack trace.
       throw new UsageError(`--output-file: cannot write "${outputFile}": ${(error as Error).message}`);
     }
-    return { write: (chunk) => void writeSync(fd, chunk), close: () => closeSync(fd), color: false };
+    return { ...bufferedWriter(fd, () => closeSync(fd)), color: false };
   }
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
-  // Synchronous writes keep large outputs ordered and complete even when the process exits right after.
   const fd = (stdout as unknown as { fd?: number }).fd;
-  if (typeof fd === 'number') {
-    let closed = false;
-    const write = (chunk: string) => {
-      if (closed) return;
-      // A reader that went away (`| head`) is not an error of ours: stop writing, keep the exit code.
-      try {
-        writeAll(fd, chunk);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
-        closed = true;
-      }
-    };
-    return { write, close: () => undefined, color };
-  }
+  if (typeof fd === 'number') return { ...bufferedWriter(fd, () => undefined), color };
   return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
 }
 

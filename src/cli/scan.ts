@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
-import { takeCheckFailures } from '../engine/evaluate.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { expandPaths, parseSize, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { kustomizeBuild } from '../sources/kustomize.js';
@@ -67,7 +66,6 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const output = openOutput(flags.outputFile);
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const progress = Progress.for(Boolean(flags.quiet));
-  takeCheckFailures();
   const outcome = await runScan(units, {
     config,
     checks: builtinChecks,
@@ -76,8 +74,6 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
   }, reporter, errors);
   progress.done();
-  // Checks that threw (isolated by the engine) are reported with the input errors: exit 2, not a pass.
-  outcome.errors.push(...takeCheckFailures());
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
   reporter.finish(outcome);

@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
-import { takeCheckFailures } from '../engine/evaluate.js';
 import type { InputError } from '../resources/types.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { expandPaths, parseSize } from '../sources/files.js';
@@ -39,9 +38,7 @@ export async function statementFor(paths: readonly string[], flags: Pick<SoaFlag
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   const expanded = expandPaths(paths);
   const collector = new ScopeCollector(config);
-  takeCheckFailures();
   const outcome = await runScan(expanded.units, { config, checks: builtinChecks, maxFileBytes }, collector, expanded.errors);
-  outcome.errors.push(...takeCheckFailures());
   redactInputErrors(outcome.errors);
   return {
     soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded() }),

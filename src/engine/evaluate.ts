@@ -43,9 +43,14 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
   const location = locate(resource.provenance, violation.path);
   if (location) finding.location = location;
   if (violation.details) finding.details = violation.details;
-  const excluded = namespaceExclusionReason(ctx.config, resource.namespace ?? (resource.kind === 'Namespace' ? resource.name : undefined));
+  const excluded = exclusionOf(resource, ctx);
   if (excluded !== undefined) finding.outOfScope = { reason: excluded };
   return finding;
+}
+
+/** Why a resource is outside the ISMS scope (a Namespace object belongs to its own namespace), or undefined. */
+export function exclusionOf(resource: Resource, ctx: CheckContext): string | undefined {
+  return namespaceExclusionReason(ctx.config, resource.namespace ?? (resource.kind === 'Namespace' ? resource.name : undefined));
 }
 
 /**
@@ -58,13 +63,6 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
 export interface CheckFailure extends InputError {
   checkId: string;
   resource?: ResourceRef;
-}
-
-const failures: CheckFailure[] = [];
-
-/** Returns and forgets the check failures recorded in this thread since the last call. */
-export function takeCheckFailures(): CheckFailure[] {
-  return failures.splice(0, failures.length);
 }
 
 function checkFailure(check: Check, resource: Resource | undefined, error: unknown): CheckFailure {
@@ -80,7 +78,6 @@ function checkFailure(check: Check, resource: Resource | undefined, error: unkno
     if (resource.provenance.line !== undefined) failure.line = resource.provenance.line;
     if (resource.provenance.column !== undefined) failure.column = resource.provenance.column;
   }
-  failures.push(failure);
   return failure;
 }
 
@@ -88,7 +85,7 @@ export interface ResourceEvaluation {
   findings: Finding[];
   /** Ids of the checks that applied to the resource (pass or fail); a check that threw is not among them. */
   evaluated: string[];
-  /** Checks that threw on this resource (also kept for `takeCheckFailures`). */
+  /** Checks that threw on this resource. */
   errors: CheckFailure[];
 }
 
@@ -135,17 +132,24 @@ export function evaluateResource(resource: Resource, checks: CheckSet, ctx: Chec
   return { findings, evaluated, errors };
 }
 
+export interface InventoryEvaluation {
+  findings: Finding[];
+  /** Cross-resource checks that threw; they are not counted as evaluated. */
+  errors: CheckFailure[];
+}
+
 /** Runs the cross-resource checks once the inventory is complete; a throwing check does not stop the others. */
-export function evaluateInventory(inventory: Inventory, checks: CheckSet, ctx: CheckContext): Finding[] {
+export function evaluateInventory(inventory: Inventory, checks: CheckSet, ctx: CheckContext): InventoryEvaluation {
   const findings: Finding[] = [];
+  const errors: CheckFailure[] = [];
   for (const check of checks.inventory) {
     const before = findings.length;
     try {
       for (const violation of check.check(inventory, ctx)) findings.push(toFinding(check, violation.resource, violation, ctx));
     } catch (error) {
       findings.length = before;
-      checkFailure(check, undefined, error);
+      errors.push(checkFailure(check, undefined, error));
     }
   }
-  return findings;
+  return { findings, errors };
 }

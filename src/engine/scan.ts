@@ -4,7 +4,7 @@
  * feed it units or resources; reporters consume its events.
  */
 import type { Check, CheckContext } from './check.js';
-import { CheckSet, evaluateInventory, evaluateResource } from './evaluate.js';
+import { CheckSet, evaluateInventory, evaluateResource, exclusionOf } from './evaluate.js';
 import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -12,7 +12,6 @@ import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOri
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
-import { namespaceExclusionReason } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
 import type { ControlStatus } from '../posture/posture.js';
 import { statSync } from 'node:fs';
@@ -121,6 +120,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
 
   const pool = await openPool(units, options);
   let inventoryFindings: Finding[];
+  const failedInventoryChecks = new Set<string>();
   try {
     let done = 0;
     for (const unit of units) {
@@ -135,7 +135,10 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     // for all of its findings (in the workers when there are some).
     deferLocations();
     try {
-      inventoryFindings = evaluateInventory(inventory, checks, ctx);
+      const evaluation = evaluateInventory(inventory, checks, ctx);
+      inventoryFindings = evaluation.findings;
+      errors.push(...evaluation.errors);
+      for (const failure of evaluation.errors) failedInventoryChecks.add(failure.checkId);
     } finally {
       await locateDeferred(pool);
     }
@@ -144,7 +147,8 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   }
   inventoryFindings.forEach(record);
   for (const check of checks.inventory) {
-    if (check.inputKinds.some((kind) => inventory.ofKind(kind).some((r) => !namespaceExclusionReason(options.config, r.namespace)))) {
+    if (failedInventoryChecks.has(check.id)) continue;
+    if (check.inputKinds.some((kind) => inventory.ofKind(kind).some((r) => exclusionOf(r, ctx) === undefined))) {
       tally.evaluated(check.id);
     }
   }
@@ -214,21 +218,25 @@ export function scanText(
   const parsed = parseManifestText(text, origin, limits);
   const scanned: ScannedResource[] = [];
   const retained: Resource[] = [];
+  const checkErrors: InputError[] = [];
   try {
     for (const resource of parsed.resources) {
       const kept = retain(resource);
       if (kept) retained.push(kept);
-      scanned.push(scanResource(resource, checks, ctx));
+      scanned.push(scanResource(resource, checks, ctx, checkErrors));
     }
   } finally {
     parsed.release();
   }
-  return { errors: parsed.errors, skipped: parsed.skipped, scanned, retained };
+  return { errors: [...parsed.errors, ...checkErrors], skipped: parsed.skipped, scanned, retained };
 }
 
-export function scanResource(resource: Resource, checks: CheckSet, ctx: CheckContext): ScannedResource {
-  const { findings, evaluated } = evaluateResource(resource, checks, ctx);
-  const outOfScope = namespaceExclusionReason(ctx.config, resource.namespace);
+/** Runs the per-resource checks on one resource; checks that threw are appended to `errors`. */
+export function scanResource(resource: Resource, checks: CheckSet, ctx: CheckContext, errors: InputError[] = []): ScannedResource {
+  const evaluation = evaluateResource(resource, checks, ctx);
+  const { findings, evaluated } = evaluation;
+  errors.push(...evaluation.errors);
+  const outOfScope = exclusionOf(resource, ctx);
   const scanned: ScannedResource = { ref: refOf(resource), evaluated, findings };
   const { file, line, column } = resource.provenance;
   if (file !== undefined) scanned.location = { file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };

@@ -403,6 +403,8 @@ function positionsOf(file: string, documentIndex = Number.POSITIVE_INFINITY): Fi
   if (text === undefined) {
     try {
       text = readFileSync(file, 'utf8');
+      // The first parse saw the text without its byte-order mark; columns must agree.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@
  */
 import type { InputError, JsonObject, Provenance, Resource, SourceKind } from '../resources/types.js';
 import type { PathSegment } from '../resources/object-path.js';
-import { redactResource } from '../resources/redact.js';
+import { redactResource, safeErrorMessage } from '../resources/redact.js';
 import { parseSourceDocuments, registerPositions, type SourceDocuments } from './locate.js';
 
 export interface ParseLimits {
@@ -56,9 +56,10 @@ function errorMessage(error: unknown): string {
 
 function refusalMessage(error: unknown): string {
   const message = errorMessage(error);
-  if (/alias/i.test(message)) return `too many alias expansions (possible YAML bomb); refused: ${firstLine(message)}`;
+  if (/excessive alias count/i.test(message)) return 'too many alias expansions (possible YAML bomb); refused';
+  if (/unresolved alias/i.test(message)) return 'unresolved alias: it refers to an anchor that is not defined before it';
   if (error instanceof RangeError) return 'document nested too deeply to process; refused';
-  return `cannot convert document: ${firstLine(message)}`;
+  return `cannot convert document: ${safeErrorMessage(firstLine(message))}`;
 }
 
 /**
@@ -87,7 +88,7 @@ export function parseManifestText(
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
         const pos = error.linePos?.[0] ?? start;
-        const message = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to parse; refused' : firstLine(error.message);
+        const message = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to parse; refused' : safeErrorMessage(firstLine(error.message));
         result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message });
       }
       return;

@@ -1,6 +1,6 @@
 /** Helpers to run checks on inline manifests, the way the examples table does. */
 import type { Check } from '../../src/engine/check.js';
-import { CheckSet, evaluateInventory, evaluateResource, takeCheckFailures } from '../../src/engine/evaluate.js';
+import { CheckSet, evaluateInventory, evaluateResource } from '../../src/engine/evaluate.js';
 import { parseManifestText } from '../../src/sources/yaml-documents.js';
 import { Inventory } from '../../src/inventory/inventory.js';
 import { makeConfig, type AnnexaConfig } from '../../src/isms/config.js';
@@ -22,10 +22,10 @@ export function runChecks(checks: readonly Check[], manifest: string, config: Pa
   const set = new CheckSet(checks);
   // The engine turns a throwing check into an error entry; here that must fail the test, not pass
   // a "valid" example with no findings.
-  takeCheckFailures();
-  const findings = resources.flatMap((r) => evaluateResource(r, set, ctx).findings);
-  findings.push(...evaluateInventory(Inventory.of(resources), set, ctx));
-  const failures = takeCheckFailures();
+  const perResource = resources.map((r) => evaluateResource(r, set, ctx));
+  const inventory = evaluateInventory(Inventory.of(resources), set, ctx);
+  const findings = [...perResource.flatMap((e) => e.findings), ...inventory.findings];
+  const failures = [...perResource.flatMap((e) => e.errors), ...inventory.errors];
   if (failures.length > 0) throw new Error(`check failed: ${failures.map((f) => f.message).join('; ')}`);
   return findings;
 }
