@@ -102,4 +102,22 @@ describe('annexa.yaml validation', () => {
     assert.match(namespaceExclusionReason(config, 'observability') ?? '', /vendor/);
     assert.equal(namespaceExclusionReason(config, 'shop'), undefined);
   });
+
+  it('rejects check ids that name no built-in check, with field and line', () => {
+    const known = new Set(['workload.privileged-container']);
+    const text = 'checks:\n  disabled:\n    - workload.privileged-container\n    - workload.privilegd\n  severity:\n    images.latest-tagg: low\n';
+    assert.throws(() => parseConfigText(text, 'annexa.yaml', known), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.match(e.message, /annexa\.yaml:4: checks\.disabled\[1\]: no built-in check has the id "workload\.privilegd"/);
+      assert.match(e.message, /annexa\.yaml:6: checks\.severity\.images\.latest-tagg: no built-in check has the id "images\.latest-tagg"/);
+      return true;
+    });
+    assert.deepEqual(parseConfigText('checks: { disabled: [workload.privileged-container] }\n', 'annexa.yaml', known).checks.disabled, ['workload.privileged-container']);
+  });
+
+  it('the scan command refuses a config with an unknown check id (exit 2)', async () => {
+    const dir = tempTree({ 'annexa.yaml': 'checks: { disabled: [no.such-check] }\n', 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: a, image: a }] }\n' });
+    const code = await main(['node', 'annexa', 'scan', join(dir, 'pod.yaml'), '--config', join(dir, 'annexa.yaml'), '-o', 'json', '--output-file', join(dir, 'out.json')]);
+    assert.equal(code, 2);
+  });
 });

@@ -18,6 +18,8 @@ export const builtinChecks: readonly Check[] = [
   ...clusterChecks,
 ];
 
+export const builtinCheckIds: ReadonlySet<string> = new Set(builtinChecks.map((check) => check.id));
+
 export function checkById(id: string): Check | undefined {
   return builtinChecks.find((check) => check.id === id);
 }

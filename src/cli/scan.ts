@@ -1,6 +1,6 @@
 /** `annexa scan PATH...`: manifests in CI. */
 import { Command, Option } from 'commander';
-import { builtinChecks } from '../checks/index.js';
+import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { expandPaths, parseSize, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
@@ -52,7 +52,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   if (paths.length === 0 && flags.kustomize.length === 0) throw new UsageError('scan needs at least one path (or - for stdin, or --kustomize DIR)');
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be a whole number, not "${flags.workers}"`);
-  const { config } = loadConfig(flags.config);
+  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
 
   const expanded = expandPaths(paths);
   const units: InputUnit[] = [...expanded.units];

@@ -1,6 +1,6 @@
 /** `annexa soa [PATH...]`: the Statement of Applicability, with status from a scan when paths are given. */
 import { Command, Option } from 'commander';
-import { builtinChecks } from '../checks/index.js';
+import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import type { InputError } from '../resources/types.js';
 import { redactInputErrors } from '../resources/redact.js';
@@ -32,7 +32,7 @@ export function soaCommand(): Command {
 
 /** Builds the SoA; `errors` counts input errors of the scan (0 without paths), `inputErrors` lists them. */
 export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
-  const { config } = loadConfig(flags.config);
+  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
   if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks }), errors: 0, inputErrors: [] };
   const maxFileBytes = parseSize(flags.maxFileSize);
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);

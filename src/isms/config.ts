@@ -87,7 +87,11 @@ export function fieldName(path: ReadonlyArray<PropertyKey>): string {
   return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
 }
 
-export function parseConfigText(text: string, file: string): AnnexaConfig {
+/**
+ * Parses and validates `annexa.yaml` text. With `knownCheckIds`, check ids in `checks.disabled` and
+ * `checks.severity` must name real checks: a typo would otherwise silently keep a check running.
+ */
+export function parseConfigText(text: string, file: string, knownCheckIds?: ReadonlySet<string>): AnnexaConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
@@ -115,11 +119,29 @@ export function parseConfigText(text: string, file: string): AnnexaConfig {
       message: issue.message,
     })));
   }
+  if (knownCheckIds) {
+    const unknown = unknownCheckIds(parsed.data, knownCheckIds).map(({ path, id }) => ({
+      field: fieldName(path),
+      line: lineOf(doc.contents, path, lines),
+      message: `no built-in check has the id "${id}" (see "annexa checks")`,
+    }));
+    if (unknown.length > 0) throw new ConfigError(file, unknown);
+  }
   return parsed.data;
 }
 
+/** Check ids in `checks.disabled[i]` and `checks.severity.<id>` that name no known check, with their paths. */
+function unknownCheckIds(config: AnnexaConfig, known: ReadonlySet<string>): Array<{ path: Array<string | number>; id: string }> {
+  const unknown: Array<{ path: Array<string | number>; id: string }> = [];
+  config.checks.disabled.forEach((id, i) => {
+    if (!known.has(id)) unknown.push({ path: ['checks', 'disabled', i], id });
+  });
+  for (const id of Object.keys(config.checks.severity)) if (!known.has(id)) unknown.push({ path: ['checks', 'severity', id], id });
+  return unknown;
+}
+
 /** `--config FILE`, else `annexa.yaml` in the working directory, else defaults. */
-export function loadConfig(explicit?: string, cwd = process.cwd()): { config: AnnexaConfig; file?: string } {
+export function loadConfig(explicit?: string, cwd = process.cwd(), knownCheckIds?: ReadonlySet<string>): { config: AnnexaConfig; file?: string } {
   const file = explicit ? resolve(cwd, explicit) : resolve(cwd, 'annexa.yaml');
   if (!explicit && !existsSync(file)) return { config: DEFAULT_CONFIG };
   let text: string;
@@ -128,7 +150,7 @@ export function loadConfig(explicit?: string, cwd = process.cwd()): { config: An
   } catch (error) {
     throw new ConfigError(explicit ?? file, [{ field: '', message: `cannot read: ${(error as Error).message}` }]);
   }
-  return { config: parseConfigText(text, explicit ?? 'annexa.yaml'), file };
+  return { config: parseConfigText(text, explicit ?? 'annexa.yaml', knownCheckIds), file };
 }
 
 function globToRegExp(pattern: string): RegExp {
