@@ -14,7 +14,7 @@ import { runScan, type ScanOutcome } from '../src/engine/scan.js';
 import { ScanPool, workerScript } from '../src/engine/parallel.js';
 import { DEFAULT_MAX_FILE_BYTES, expandPaths } from '../src/sources/files.js';
 import { DEFAULT_PARSE_LIMITS } from '../src/sources/yaml-documents.js';
-import { parseFast, parseFull } from '../src/sources/locate.js';
+import { parseFast, parseFull, positionInTable, type SourceDocuments } from '../src/sources/locate.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
 import { jsonReporter } from '../src/report/json.js';
 
@@ -115,8 +115,30 @@ function assertSameAsYaml(text: string, name: string): boolean {
     for (const path of [...allPaths(value), ['missing'], ['spec', 'missing', 0], [99]]) {
       assert.equal(doc.offsetOf(path), expected.offsetOf(path), `${name}#${i}: offset of ${path.join('.')}`);
     }
+    assertTablesAgree(doc, full, fast.lines, i, name);
   });
   return true;
+}
+
+/**
+ * The position table of a document (and of each `items` entry, as for a `kind: List`), where it
+ * has one, gives for every path the position that the full parser's offsets give.
+ */
+function assertTablesAgree(doc: SourceDocuments['docs'][number], full: SourceDocuments, lines: SourceDocuments['lines'], i: number, name: string): void {
+  const value = doc.toJS(100);
+  const roots: Array<Array<string | number>> = [[]];
+  const items = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).items : undefined;
+  if (Array.isArray(items)) items.forEach((_, k) => roots.push(['items', k]));
+  for (const itemPath of roots) {
+    const object = itemPath.reduce<unknown>((node, segment) => (node as Record<string | number, unknown>)[segment], value);
+    const table = doc.positionTable?.(itemPath, object, lines);
+    if (!table) continue;
+    for (const path of [...allPaths(object), ['missing'], ['spec', 'missing', 0], [99], ['metadata', 'name', 'x'], ['spec', 'containers', 0, 'ports', 7]]) {
+      const offset = full.docs[i]!.offsetOf([...itemPath, ...path]);
+      const pos = full.lines.linePos(offset!);
+      assert.deepEqual(positionInTable(table, object, path), { line: pos.line, column: pos.col }, `${name}#${i}: table position of ${[...itemPath, ...path].join('.')}`);
+    }
+  }
 }
 
 describe('fast YAML path', () => {
@@ -140,6 +162,8 @@ describe('fast YAML path', () => {
     comments: '# head\nkey:    value   # c\n#c\nk2: v\nlist:\n  # before\n  - a # after\n  - b\n# tail\n',
     'nested sequences': '- - a\n  - b\n- c\n-   a: 1\n    b: 2\n',
     'object keys': 'toString: 1\n__proto__: 2\nconstructor: 3\n1: one\n"1": string-one\ntrue: yes\n',
+    'integer-like keys': 'b: 1\n10: ten\n2: two\na:\n  - x\n  - 3: three\n    1: one\n',
+    'list items': 'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata:\n      name: a\n  # between\n  - apiVersion: v1\n    kind: Pod\n    spec: {}\n',
     documents: '---\na: 1\n---\nb: 2\n',
   };
   for (const [name, text] of Object.entries(fast)) {

@@ -40,7 +40,7 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
     remediation: check.remediation,
     controls: check.controls,
   };
-  const location = locate(resource.provenance, violation.path);
+  const location = locate(resource.provenance, violation.path, resource.object);
   if (location) finding.location = location;
   if (violation.details) finding.details = violation.details;
   const excluded = exclusionOf(resource, ctx);

@@ -21,9 +21,7 @@ const ctx = { config: setup.config };
 
 /** Only what the inventory keeps crosses back to the main thread (it drops bulky kinds such as ConfigMaps). */
 function retained(resource: Resource): Resource | undefined {
-  const probe = new Inventory();
-  probe.add(resource);
-  return probe.size > 0 ? resource : undefined;
+  return Inventory.retains(resource) ? resource : undefined;
 }
 
 function scanFile(file: string): FileOutcome {

@@ -10,7 +10,7 @@ import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
-import { applyPositions, deferLocations, isRereadable, positionsInFile, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
+import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
 import type { ControlStatus } from '../posture/posture.js';
@@ -131,7 +131,8 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       options.progress?.(done, units.length, summary.resources);
     }
 
-    // Cross-resource findings point all over the estate: their files are parsed again, each once
+    // Cross-resource findings point all over the estate: resources with a position table (recorded
+    // at the first parse) are located from it; the files of the others are parsed again, each once
     // for all of its findings (in the workers when there are some).
     deferLocations();
     try {
@@ -222,7 +223,11 @@ export function scanText(
   try {
     for (const resource of parsed.resources) {
       const kept = retain(resource);
-      if (kept) retained.push(kept);
+      if (kept) {
+        // Cross-resource findings about it are located from this table, without a second parse.
+        if (Inventory.retains(kept)) recordPositions(kept.provenance, kept.object);
+        retained.push(kept);
+      }
       scanned.push(scanResource(resource, checks, ctx, checkErrors));
     }
   } finally {

@@ -20,8 +20,13 @@ export class Inventory {
     return inventory;
   }
 
+  /** True when `add` keeps the resource. */
+  static retains(resource: Resource): boolean {
+    return !NOT_RETAINED.has(resource.kind);
+  }
+
   add(resource: Resource): void {
-    if (NOT_RETAINED.has(resource.kind)) return;
+    if (!Inventory.retains(resource)) return;
     this.count += 1;
     this.templates = undefined;
     push(this.byKind, resource.kind, resource);

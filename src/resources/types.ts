@@ -37,6 +37,12 @@ export interface Provenance {
   documentIndex?: number;
   /** Path of the resource inside its document when it is an item of a `kind: List`. */
   itemPath?: Array<string | number>;
+  /**
+   * Positions of the resource's keys and items (see `positionTable` in sources/locate.ts), recorded
+   * while its file was parsed for resources the inventory retains, so that the findings of
+   * cross-resource checks are located without parsing the file again. Survives structured clone.
+   */
+  positions?: Int32Array;
   cluster?: string;
   resourceVersion?: string;
 }

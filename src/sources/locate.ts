@@ -2,9 +2,10 @@
  * Parsing YAML into documents that can also tell where a path sits in the source, and source
  * positions for finding paths.
  *
- * Positions are costly, so the parse tree of a file is held only while that file is being checked;
- * afterwards a position is found by parsing the file again (cross-resource findings are few, and
- * this keeps memory bounded by the largest file).
+ * Positions are costly, so the parse tree of a file is held only while that file is being checked.
+ * For the resources the inventory retains (the subjects of cross-resource findings), a compact
+ * position table (two int32 per key or item) is recorded meanwhile; other positions are found
+ * afterwards by parsing the file again.
  *
  * Speed (DESIGN.md §3c): most manifests use a small part of YAML (block maps and sequences, plain,
  * quoted and block scalars, `{}` and `[]`). For those, values are built straight from the concrete
@@ -29,6 +30,8 @@ export interface SourceDocument {
   toJS(maxAliasCount: number): unknown;
   /** Offset of the deepest node along `path` (the key of a map entry, or the item of a sequence). */
   offsetOf(path: readonly PathSegment[]): number | undefined;
+  /** The position table of the value at `itemPath` (`object`), when this document can give one. */
+  positionTable?(itemPath: readonly PathSegment[], object: unknown, lines: LineCounter): Int32Array | undefined;
 }
 
 export interface SourceDocuments {
@@ -146,6 +149,7 @@ export function parseFast(text: string, maxDocuments = Number.POSITIVE_INFINITY)
             errors: NO_ERRORS,
             toJS: () => js,
             offsetOf: (path) => cstOffsetOfPath(value, path, index),
+            positionTable: (itemPath, object, lines) => cstPositionTable(value, itemPath, object, index, lines),
           });
           if (docs.length >= maxDocuments) return { docs, lines };
           break;
@@ -380,6 +384,117 @@ function cstOffsetOfPath(root: CST.Token | undefined, path: readonly PathSegment
 }
 
 // ---------------------------------------------------------------------------------------------
+// Position tables: the positions `offsetOf` would give for every path of a resource, kept compact.
+//
+// One slot per node of the resource's value (the resource itself, then every map entry and sequence
+// item), two int32 each: the position of the node's key (map entry) or item (sequence item), packed
+// as `line << 10 | column`, and the slot of its first child (-1 for a leaf). The children of a node
+// are contiguous, in the order of the resource object's own keys (`Object.keys`) or items, so a path
+// is resolved by walking the object beside the table. A table is only built when the object and the
+// concrete syntax tree agree node for node (same keys, same lengths, collections where the tree has
+// block collections), so that a lookup gives exactly what `cstOffsetOfPath` gives.
+
+const COLUMN_BITS = 10;
+const MAX_COLUMN = (1 << COLUMN_BITS) - 1;
+const MAX_LINE = (1 << (31 - COLUMN_BITS)) - 1;
+
+function cstPositionTable(root: CST.Token, itemPath: readonly PathSegment[], object: unknown, index: CstIndex, lines: LineCounter): Int32Array | undefined {
+  let node: CST.Token | undefined = root;
+  let offset = root.offset;
+  for (const segment of itemPath) {
+    if (node?.type === 'block-map') {
+      const item = index.map(node).get(String(segment));
+      if (!item?.key) return undefined;
+      offset = item.key.offset;
+      node = item.value;
+    } else if (node?.type === 'block-seq' && typeof segment === 'number') {
+      const value: CST.Token | undefined = index.seq(node)[segment];
+      if (!value) return undefined;
+      offset = value.offset;
+      node = value;
+    } else {
+      return undefined;
+    }
+  }
+  const slots: number[] = [0, -1];
+  const place = (slot: number, at: number): boolean => {
+    const pos = lines.linePos(at);
+    if (pos.line > MAX_LINE || pos.col > MAX_COLUMN || pos.line < 0 || pos.col < 0) return false;
+    slots[2 * slot] = (pos.line << COLUMN_BITS) | pos.col;
+    return true;
+  };
+  const fill = (slot: number, token: CST.Token | undefined, value: unknown): boolean => {
+    if (token?.type === 'block-map') {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+      const keys = Object.keys(value);
+      const items = index.map(token);
+      if (keys.length !== items.size) return false;
+      if (keys.length === 0) return true;
+      const first = slots.length / 2;
+      slots[2 * slot + 1] = first;
+      for (let i = 0; i < keys.length; i++) slots.push(0, -1);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
+        const item = items.get(key);
+        if (!item?.key || key === '__proto__') return false;
+        if (!place(first + i, item.key.offset) || !fill(first + i, item.value, (value as Record<string, unknown>)[key])) return false;
+      }
+    } else if (token?.type === 'block-seq') {
+      if (!Array.isArray(value)) return false;
+      const items = index.seq(token);
+      if (items.length !== value.length) return false;
+      if (items.length === 0) return true;
+      const first = slots.length / 2;
+      slots[2 * slot + 1] = first;
+      for (let i = 0; i < items.length; i++) slots.push(0, -1);
+      for (let i = 0; i < items.length; i++) {
+        if (!place(first + i, items[i]!.offset) || !fill(first + i, items[i], value[i])) return false;
+      }
+    }
+    // Anything else is a leaf of the tree: a lookup stops there, in the tree and in the table.
+    return true;
+  };
+  if (!place(0, offset) || !fill(0, node, object)) return undefined;
+  return Int32Array.from(slots);
+}
+
+/** The position of `path` in a resource with a position table, as `positionIn` would give it (exported for tests). */
+export function positionInTable(table: Int32Array, object: unknown, path: readonly PathSegment[]): Position {
+  let slot = 0;
+  let node = object;
+  for (const segment of path) {
+    const first = table[2 * slot + 1]!;
+    if (first < 0 || node === null || typeof node !== 'object') break;
+    let child: number;
+    if (Array.isArray(node)) {
+      if (typeof segment !== 'number' || !Number.isInteger(segment) || segment < 0 || segment >= node.length) break;
+      child = segment;
+      node = node[segment];
+    } else {
+      const key = String(segment);
+      child = Object.keys(node).indexOf(key);
+      if (child < 0) break;
+      node = (node as Record<string, unknown>)[key];
+    }
+    slot = first + child;
+  }
+  const packed = table[2 * slot]!;
+  return { line: packed >>> COLUMN_BITS, column: packed & MAX_COLUMN };
+}
+
+/**
+ * Records the position table of a resource whose file's parse tree is held (in its provenance), so
+ * that its findings can be located once the tree is gone. Documents outside the fast path get none.
+ */
+export function recordPositions(provenance: Provenance, object: unknown): void {
+  if (provenance.file === undefined || provenance.documentIndex === undefined) return;
+  const held = open.get(provenance.file);
+  const doc = held?.docs[provenance.documentIndex];
+  const table = doc?.positionTable?.(provenance.itemPath ?? [], object, held!.lines);
+  if (table) provenance.positions = table;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Positions of findings.
 
 export function registerPositions(file: string, docs: SourceDocument[], lines: LineCounter): () => void {
@@ -500,14 +615,21 @@ function positionIn(positions: FilePositions, request: PositionRequest): Positio
   return { line: pos.line, column: pos.col };
 }
 
-/** Where `path` (relative to the resource) sits in the resource's source; falls back to the document start. */
-export function locate(provenance: Provenance, path: string): Location | undefined {
+/**
+ * Where `path` (relative to the resource) sits in the resource's source; falls back to the document
+ * start. `object` is the resource's object, needed to read its position table when it has one.
+ */
+export function locate(provenance: Provenance, path: string, object?: unknown): Location | undefined {
   if (!provenance.file) return undefined;
   const fallbackLocation: Location = { file: provenance.file };
   if (provenance.line !== undefined) fallbackLocation.line = provenance.line;
   if (provenance.column !== undefined) fallbackLocation.column = provenance.column;
   if (provenance.source !== 'file' && provenance.source !== 'stdin' && provenance.source !== 'kustomize') return fallbackLocation;
   if (provenance.documentIndex === undefined) return fallbackLocation;
+  if (provenance.positions && object !== undefined && !open.has(provenance.file)) {
+    const pos = positionInTable(provenance.positions, object, parsePath(path));
+    return { file: provenance.file, line: pos.line, column: pos.column };
+  }
   if (deferred && !open.has(provenance.file)) {
     deferred.push({ location: fallbackLocation, provenance, path });
     return fallbackLocation;
