@@ -7,7 +7,7 @@ import Ajv04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { conformanceDir, projectRoot } from './support/paths.js';
 import { configKeeping, scanInProcess, tempTree } from './support/scan-output.js';
-import { artifactUri, fingerprint, sarifLevel } from '../src/report/sarif.js';
+import { artifactUri, fingerprint, physicalLocation, sarifLevel } from '../src/report/sarif.js';
 import type { Finding } from '../src/resources/types.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
@@ -160,6 +160,17 @@ describe('sarif reporter', () => {
     assertValid(empty);
     assert.deepEqual(empty.runs[0]!.results, []);
     assert.deepEqual(empty.runs[0]!.tool.driver.rules, []);
+  });
+
+  it('points findings of kustomize output at the kustomization file (code scanning needs a file)', () => {
+    const root = tempTree({ 'overlays/prod/kustomization.yaml': 'resources: [../../base]\n', 'overlays/dev/Kustomization': 'resources: []\n' });
+    assert.deepEqual(physicalLocation({ file: 'kustomize:overlays/prod', line: 18, column: 9 }, root),
+      { artifactLocation: { uri: 'overlays/prod/kustomization.yaml', uriBaseId: '%SRCROOT%' } });
+    assert.deepEqual(physicalLocation({ file: 'kustomize:overlays/dev', line: 3 }, root),
+      { artifactLocation: { uri: 'overlays/dev/Kustomization', uriBaseId: '%SRCROOT%' } });
+    assert.equal(physicalLocation({ file: 'kustomize:overlays/missing', line: 3 }, root), undefined);
+    assert.deepEqual(physicalLocation({ file: 'k8s/app.yaml', line: 4, column: 2 }, root),
+      { artifactLocation: { uri: 'k8s/app.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 4, startColumn: 2 } });
   });
 
   it('maps severities to levels and paths to relative URIs', () => {

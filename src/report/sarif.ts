@@ -4,7 +4,8 @@
  * indexes are assigned in order of first use.
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, sep } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
@@ -69,8 +70,22 @@ export function artifactUri(file: string, cwd = process.cwd()): string | undefin
   return path.split(sep).join('/').split('/').filter((s) => s !== '.').map(encodeURIComponent).join('/');
 }
 
-function physicalLocation(location: Location | undefined): SarifPhysicalLocation | undefined {
-  const uri = location?.file === undefined ? undefined : artifactUri(location.file);
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+/**
+ * Findings in `kubectl kustomize DIR` output have lines of the built stream, not of a file in the
+ * repository; code scanning still needs a file, so they point at the kustomization itself (no region).
+ */
+function kustomizationLocation(file: string, cwd: string): SarifPhysicalLocation | undefined {
+  const dir = file.slice('kustomize:'.length);
+  const found = KUSTOMIZATION_FILES.map((name) => join(dir, name)).find((path) => existsSync(isAbsolute(path) ? path : join(cwd, path)));
+  const uri = found === undefined ? undefined : artifactUri(found, cwd);
+  return uri === undefined ? undefined : { artifactLocation: { uri, uriBaseId: '%SRCROOT%' } };
+}
+
+export function physicalLocation(location: Location | undefined, cwd = process.cwd()): SarifPhysicalLocation | undefined {
+  if (location?.file?.startsWith('kustomize:')) return kustomizationLocation(location.file, cwd);
+  const uri = location?.file === undefined ? undefined : artifactUri(location.file, cwd);
   if (uri === undefined) return undefined;
   const region = location?.line === undefined ? undefined
     : { startLine: location.line, ...(location.column !== undefined ? { startColumn: location.column } : {}) };
