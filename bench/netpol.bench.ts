@@ -13,10 +13,9 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { Benchmark } from './context.js';
+import { fastestMs, generatedResources } from './measure.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { coverageReport, NetpolAnalysis } from '../src/inventory/netpol/index.js';
-import { parseManifestText } from '../src/sources/yaml-documents.js';
-import type { Resource } from '../src/resources/types.js';
 import { networkChecks } from '../src/checks/network/index.js';
 import { makeConfig } from '../src/isms/config.js';
 
@@ -120,23 +119,6 @@ export function generateEstate(workloads: number, seed = 7): string {
   return docs.join('---\n');
 }
 
-function best(repetitions: number, run: () => void): number {
-  let fastest = Infinity;
-  for (let i = 0; i < repetitions; i++) {
-    const started = performance.now();
-    run();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
-
-function resourcesOf(text: string): Resource[] {
-  const parsed = parseManifestText(text, { source: 'stdin', file: 'netpol-bench.yaml' });
-  parsed.release();
-  if (parsed.errors.length > 0) throw new Error(`generated estate does not parse: ${JSON.stringify(parsed.errors[0])}`);
-  return parsed.resources;
-}
-
 const netpolBench: Benchmark = async (ctx) => {
   const sizes = ctx.quick ? [500, 1000] : [1250, 2500, 5000, 10000];
   const repetitions = ctx.quick ? 2 : 3;
@@ -145,19 +127,19 @@ const netpolBench: Benchmark = async (ctx) => {
   const rows: Array<Record<string, string | number>> = [];
   for (const size of sizes) {
     const text = generateEstate(size);
-    const resources = resourcesOf(text);
+    const resources = generatedResources(text, 'netpol-bench.yaml');
     const policies = resources.filter((r) => r.kind === 'NetworkPolicy').length;
     const workloads = resources.filter((r) => r.kind === 'Deployment').length;
     let summary = '';
-    const parseMs = best(repetitions, () => {
+    const parseMs = fastestMs(repetitions, () => {
       for (const doc of parseAllDocuments(text)) doc.toJS();
     });
-    const coverageMs = best(repetitions, () => {
+    const coverageMs = fastestMs(repetitions, () => {
       const report = coverageReport(NetpolAnalysis.of(Inventory.of(resources)));
       summary = `${report.summary.covered}/${report.summary.workloads}`;
     });
     let findings = 0;
-    const checksMs = best(repetitions, () => {
+    const checksMs = fastestMs(repetitions, () => {
       const inventory = Inventory.of(resources);
       findings = 0;
       for (const check of inventoryChecks) if (check.scope === 'inventory') for (const _ of check.check(inventory, checkContext)) findings += 1;

@@ -14,10 +14,9 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { Benchmark } from './context.js';
+import { fastestMs, generatedResources } from './measure.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { RbacModel, subjectAnswer, type AccessRequest, type AccessScope, type SubjectRef } from '../src/inventory/rbac/index.js';
-import { parseManifestText } from '../src/sources/yaml-documents.js';
-import type { Resource } from '../src/resources/types.js';
 import { rbacChecks } from '../src/checks/rbac/index.js';
 import { makeConfig } from '../src/isms/config.js';
 
@@ -123,23 +122,6 @@ function subjects(count: number, namespaces: number): SubjectRef[] {
     : { kind: 'User', name: `user-${i % 500}` }));
 }
 
-function best(repetitions: number, run: () => void): number {
-  let fastest = Infinity;
-  for (let i = 0; i < repetitions; i++) {
-    const started = performance.now();
-    run();
-    fastest = Math.min(fastest, performance.now() - started);
-  }
-  return fastest;
-}
-
-function resourcesOf(text: string): Resource[] {
-  const parsed = parseManifestText(text, { source: 'stdin', file: 'rbac-bench.yaml' });
-  parsed.release();
-  if (parsed.errors.length > 0) throw new Error(`generated estate does not parse: ${JSON.stringify(parsed.errors[0])}`);
-  return parsed.resources;
-}
-
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
 const rbacBench: Benchmark = async (ctx) => {
@@ -149,21 +131,21 @@ const rbacBench: Benchmark = async (ctx) => {
   const rows: Array<Record<string, string | number>> = [];
   for (const size of sizes) {
     const text = generateRbacEstate(size);
-    const resources = resourcesOf(text);
+    const resources = generatedResources(text, 'rbac-bench.yaml');
     const bindings = resources.filter((r) => r.kind.endsWith('Binding')).length;
     const namespaces = Math.max(1, Math.round(size / BINDINGS_PER_NAMESPACE));
     const asked = queries(1000, namespaces);
     const who = subjects(1000, namespaces);
-    const parseMs = best(repetitions, () => {
+    const parseMs = fastestMs(repetitions, () => {
       for (const doc of parseAllDocuments(text)) doc.toJS();
     });
     let model = RbacModel.fromResources(resources);
-    const modelMs = best(repetitions, () => {
+    const modelMs = fastestMs(repetitions, () => {
       model = RbacModel.fromResources(resources);
     });
     let answers = 0;
     let grants = 0;
-    const whoCanMs = best(repetitions, () => {
+    const whoCanMs = fastestMs(repetitions, () => {
       answers = 0;
       grants = 0;
       for (const { request, scope } of asked) {
@@ -174,7 +156,7 @@ const rbacBench: Benchmark = async (ctx) => {
       }
     });
     let ruleEntries = 0;
-    const subjectMs = best(repetitions, () => {
+    const subjectMs = fastestMs(repetitions, () => {
       ruleEntries = 0;
       for (const s of who) {
         const answer = subjectAnswer(model, s, []);
@@ -182,7 +164,7 @@ const rbacBench: Benchmark = async (ctx) => {
       }
     });
     let findings = 0;
-    const checksMs = best(repetitions, () => {
+    const checksMs = fastestMs(repetitions, () => {
       const inventory = Inventory.of(resources);
       findings = 0;
       for (const check of rbacChecks) if (check.scope === 'inventory') for (const _ of check.check(inventory, checkContext)) findings += 1;
