@@ -14,7 +14,7 @@ import { runScan, type ScanOutcome } from '../src/engine/scan.js';
 import { ScanPool, workerScript } from '../src/engine/parallel.js';
 import { DEFAULT_MAX_FILE_BYTES, expandPaths } from '../src/sources/files.js';
 import { DEFAULT_PARSE_LIMITS } from '../src/sources/yaml-documents.js';
-import { parseFast, parseFull, positionInTable, type SourceDocuments } from '../src/sources/locate.js';
+import { parseFast, parseFull, positionInTable, type SourceDocuments } from '../src/sources/yaml-parse.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
 import { jsonReporter } from '../src/report/json.js';
 

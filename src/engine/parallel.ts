@@ -16,7 +16,8 @@ import type { Check } from './check.js';
 import type { InputError, Resource } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { ParseLimits } from '../sources/yaml-documents.js';
-import { positionsInFile, type Position, type PositionRequest } from '../sources/locate.js';
+import { positionsInFile, type PositionRequest } from '../sources/locate.js';
+import type { Position } from '../sources/yaml-parse.js';
 import type { ScannedResource } from './scan.js';
 
 /**

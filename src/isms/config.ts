@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
-import { offsetOfPath } from '../sources/locate.js';
+import { offsetOfPath } from '../sources/yaml-parse.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';

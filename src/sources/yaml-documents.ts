@@ -5,7 +5,8 @@
 import type { InputError, JsonObject, Provenance, Resource, SourceKind } from '../resources/types.js';
 import type { PathSegment } from '../resources/object-path.js';
 import { redactResource, safeErrorMessage } from '../resources/redact.js';
-import { parseSourceDocuments, registerPositions, type SourceDocuments } from './locate.js';
+import { registerPositions } from './locate.js';
+import { parseSourceDocuments, type SourceDocuments } from './yaml-parse.js';
 
 export interface ParseLimits {
   /** Largest alias expansion accepted per document (billion-laughs guard). */
