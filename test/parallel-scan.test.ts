@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { generateCorpus } from '../bench/corpus.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { runScan, type ScanOutcome } from '../src/engine/scan.js';
-import { ScanPool, workerScript } from '../src/engine/parallel.js';
+import { plannedWorkers, ScanPool, workerScript } from '../src/engine/parallel.js';
 import { DEFAULT_MAX_FILE_BYTES, expandPaths } from '../src/sources/files.js';
 import { DEFAULT_PARSE_LIMITS } from '../src/sources/yaml-documents.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
@@ -79,5 +79,18 @@ describe('parallel scan', { skip: workerScript() === undefined ? 'worker script 
       }).then(() => seen);
     };
     assert.deepEqual(await order(2), await order(0));
+  });
+});
+
+describe('automatic worker count', () => {
+  it('stays on the main thread below 4 cores, for small inputs and when asked', () => {
+    const bytes = () => 50 * 2 ** 20;
+    assert.equal(plannedWorkers(5000, bytes, undefined, 2), 0, '2 cores: one thread was measured faster');
+    assert.equal(plannedWorkers(5000, bytes, undefined, 4), 3, 'a core is left to the main thread');
+    assert.equal(plannedWorkers(5000, bytes, undefined, 32), 8);
+    assert.equal(plannedWorkers(10, () => 1000, undefined, 8), 0, 'small input');
+    assert.equal(plannedWorkers(5000, bytes, 0, 8), 0);
+    assert.equal(plannedWorkers(5000, bytes, 1, 8), 0);
+    assert.equal(plannedWorkers(5000, bytes, 2, 2), 2, 'an explicit --workers is obeyed');
   });
 });

@@ -126,3 +126,26 @@ describe('json reporter', () => {
     assert.ok(errors.some((e) => e.file === join(fixtures, 'invalid.yaml') && e.line === 13));
   });
 });
+
+describe('FindingSerializer', () => {
+  it('writes exactly what JSON.stringify writes, whether or not the shared fields match the first finding of the check', async () => {
+    const { FindingSerializer } = await import('../src/report/json.js');
+    const controls = { iso27001: ['A.8.9'], cis: ['5.2.1'] };
+    const base = {
+      checkId: 'x.check', title: 'A "quoted" title', severity: 'high' as const,
+      resource: { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'n' },
+      location: { file: 'a.yaml', line: 3, column: 1 }, path: 'spec.containers[0]', message: 'line\nbreak é',
+      remediation: 'Fix it.', controls,
+    };
+    const variants = [
+      base,
+      { ...base, resource: { ...base.resource, name: 'q' }, details: { level: 'restricted' } },
+      { ...base, title: 'Another title', controls: { iso27001: ['A.5.15'] } },
+      { ...base, remediation: 'Other fix.', outOfScope: { reason: 'excluded' } },
+      { ...base, location: undefined },
+      { checkId: 'y.other', severity: 'low' as const, title: 'T', path: '', message: 'm', remediation: 'r', controls, resource: base.resource },
+    ];
+    const serializer = new FindingSerializer();
+    for (const finding of [...variants, ...variants]) assert.equal(serializer.serialize(finding), JSON.stringify(finding));
+  });
+});

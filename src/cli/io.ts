@@ -7,35 +7,43 @@ export interface Output {
   color: boolean;
 }
 
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_BYTES = 256 * 1024;
 
 /**
- * Collects small writes (a finding at a time) into large synchronous writes. Synchronous, so that
- * large outputs stay ordered and complete even when the process exits right after.
+ * Collects small writes (a finding at a time) into large synchronous writes: each chunk is encoded
+ * straight into one reused buffer. Synchronous, so that large outputs stay ordered and complete
+ * even when the process exits right after.
  */
 function bufferedWriter(fd: number, onClose: () => void): Pick<Output, 'write' | 'close'> {
-  let pending: string[] = [];
-  let size = 0;
+  const buffer = Buffer.allocUnsafe(FLUSH_BYTES);
+  let used = 0;
   let broken = false;
-  const flush = () => {
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    size = 0;
+  const send = (bytes: Buffer) => {
     if (broken) return;
     // A reader that went away (`| head`) is not an error of ours: stop writing, keep the exit code.
     try {
-      writeAll(fd, text);
+      writeAll(fd, bytes);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
       broken = true;
     }
   };
+  const flush = () => {
+    if (used === 0) return;
+    send(buffer.subarray(0, used));
+    used = 0;
+  };
   return {
     write(chunk) {
-      pending.push(chunk);
-      size += chunk.length;
-      if (size >= FLUSH_BYTES) flush();
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (chunk.length * 3 > FLUSH_BYTES - used) {
+        flush();
+        if (chunk.length * 3 > FLUSH_BYTES) {
+          send(Buffer.from(chunk));
+          return;
+        }
+      }
+      used += buffer.write(chunk, used);
     },
     close() {
       flush();
@@ -61,8 +69,7 @@ export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteS
   return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
 }
 
-function writeAll(fd: number, chunk: string): void {
-  const buffer = Buffer.from(chunk);
+function writeAll(fd: number, buffer: Buffer): void {
   let offset = 0;
   while (offset < buffer.length) {
     try {

@@ -102,13 +102,19 @@ export function unpackFindings(outcome: FileOutcome, checks: ReadonlyMap<string,
   }
 }
 
+/**
+ * Automatic mode needs this many cores: the main thread (merging, reporting, cross-resource checks)
+ * is busy for about a third of a scan, so workers only pay off with cores to spare. On 2 vCPUs the
+ * single thread was measured faster than two workers (docs/benchmarks.md).
+ */
+export const PARALLEL_MIN_CORES = 4;
+
 /** The number of workers for an input, or 0 to scan on the main thread. */
-export function plannedWorkers(files: number, bytes: () => number, requested?: number): number {
+export function plannedWorkers(files: number, bytes: () => number, requested?: number, cores = availableParallelism()): number {
   if (requested !== undefined) return requested <= 1 ? 0 : Math.min(requested, files);
-  const cores = availableParallelism();
-  if (cores < 2 || files < 2) return 0;
+  if (cores < PARALLEL_MIN_CORES || files < 2) return 0;
   if (files < PARALLEL_MIN_FILES && bytes() < PARALLEL_MIN_BYTES) return 0;
-  return Math.min(cores, 8, Math.ceil(files / BATCH_FILES));
+  return Math.min(cores - 1, 8, Math.ceil(files / BATCH_FILES));
 }
 
 /**

@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtinChecks } from '../checks/index.js';
 import { Inventory } from '../inventory/inventory.js';
+import { projectForInventory } from '../inventory/compact.js';
 import type { Resource } from '../resources/types.js';
 import { readBounded } from '../sources/files.js';
 import { positionsInFile } from '../sources/locate.js';
@@ -19,9 +20,13 @@ const byId = new Map<string, Check>(builtinChecks.map((check) => [check.id, chec
 const checks = new CheckSet(setup.checkIds.flatMap((id) => byId.get(id) ?? []), setup.config.checks.disabled);
 const ctx = { config: setup.config };
 
-/** Only what the inventory keeps crosses back to the main thread (it drops bulky kinds such as ConfigMaps). */
+/**
+ * Only what the inventory keeps crosses back to the main thread: no bulky kinds such as ConfigMaps,
+ * and compact resources (inventory/compact.ts; the reply is a copy already).
+ */
 function retained(resource: Resource): Resource | undefined {
-  return Inventory.retains(resource) ? resource : undefined;
+  if (!Inventory.retains(resource)) return undefined;
+  return { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
 }
 
 function scanFile(file: string): FileOutcome {

@@ -8,6 +8,7 @@ import { CheckSet, evaluateInventory, evaluateResource, exclusionOf } from './ev
 import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
+import { compactForInventory } from '../inventory/compact.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
@@ -115,7 +116,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     const read = await readUnit(unit, options);
     if ('error' in read) return merge(read);
     if (unit.source !== 'file') retainText(unit.file, read.text);
-    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, (resource) => resource));
+    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, retainCompact));
   };
 
   const pool = await openPool(units, options);
@@ -204,9 +205,14 @@ function totalBytes(files: readonly string[], enough: number): number {
   return total;
 }
 
+/** What the inventory keeps of a resource scanned on this thread: a compact copy (inventory/compact.ts). */
+function retainCompact(resource: Resource): Resource | undefined {
+  return Inventory.retains(resource) ? compactForInventory(resource) : undefined;
+}
+
 /**
  * Parses and checks one file's text (on the main thread or in a worker): findings are located
- * while the file's parse tree is held. `retain` picks what the inventory is given of each resource.
+ * while the file's parse tree is held. `retain` gives what the inventory keeps of a resource, if anything.
  */
 export function scanText(
   text: string,
@@ -225,7 +231,7 @@ export function scanText(
       const kept = retain(resource);
       if (kept) {
         // Cross-resource findings about it are located from this table, without a second parse.
-        if (Inventory.retains(kept)) recordPositions(kept.provenance, kept.object);
+        recordPositions(kept.provenance, kept.object);
         retained.push(kept);
       }
       scanned.push(scanResource(resource, checks, ctx, checkErrors));

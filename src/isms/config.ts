@@ -153,9 +153,16 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), knownCheckIds
   return { config: parseConfigText(text, explicit ?? 'annexa.yaml', knownCheckIds), file };
 }
 
+const compiledGlobs = new Map<string, RegExp>();
+
 function globToRegExp(pattern: string): RegExp {
-  // `s`: a wildcard matches any character, so that no odd namespace name slips out of `include: ["*"]`.
-  return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+  let compiled = compiledGlobs.get(pattern);
+  if (!compiled) {
+    // `s`: a wildcard matches any character, so that no odd namespace name slips out of `include: ["*"]`.
+    compiled = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
+    if (compiledGlobs.size < 1024) compiledGlobs.set(pattern, compiled);
+  }
+  return compiled;
 }
 
 /** Whether a namespace matches a scope pattern (`*` any run of characters, `?` one character). */

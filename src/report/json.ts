@@ -5,7 +5,42 @@
 import type { Finding } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 
+type CheckField = 'title' | 'remediation' | 'controls';
+
+/**
+ * `JSON.stringify(finding)`, with the fields every finding of a check shares (title, remediation,
+ * controls) serialized once per check: they are most of a finding's text.
+ */
+export class FindingSerializer {
+  private readonly shared = new Map<string, Map<CheckField, { value: unknown; json: string }>>();
+
+  serialize(finding: Finding): string {
+    let fields = this.shared.get(finding.checkId);
+    if (!fields) this.shared.set(finding.checkId, (fields = new Map()));
+    let out = '{';
+    for (const key of Object.keys(finding) as Array<keyof Finding>) {
+      const value = finding[key];
+      if (value === undefined) continue;
+      let json: string;
+      if (key === 'title' || key === 'remediation' || key === 'controls') {
+        const known = fields.get(key);
+        if (known?.value === value) {
+          json = known.json;
+        } else {
+          json = JSON.stringify(value);
+          if (!known) fields.set(key, { value, json });
+        }
+      } else {
+        json = JSON.stringify(value);
+      }
+      out += `${out.length > 1 ? ',' : ''}"${key}":${json}`;
+    }
+    return `${out}}`;
+  }
+}
+
 export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
+  const serializer = new FindingSerializer();
   let first = true;
   let opened = false;
   const open = () => {
@@ -17,7 +52,7 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
     open();
     for (const finding of findings) {
       if (finding.outOfScope) continue;
-      write(`${first ? '\n' : ',\n'}${JSON.stringify(finding)}`);
+      write(`${first ? '\n' : ',\n'}${serializer.serialize(finding)}`);
       first = false;
     }
   };

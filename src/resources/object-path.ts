@@ -2,7 +2,21 @@
 
 export type PathSegment = string | number;
 
-export function parsePath(path: string): PathSegment[] {
+/** Findings repeat a few hundred distinct paths: parsed once each (bounded). */
+const parsedPaths = new Map<string, readonly PathSegment[]>();
+const MAX_CACHED_PATHS = 4096;
+
+/** The segments of a path; the array is shared, do not modify it. */
+export function parsePath(path: string): readonly PathSegment[] {
+  let segments = parsedPaths.get(path);
+  if (!segments) {
+    segments = Object.freeze(splitPath(path));
+    if (parsedPaths.size < MAX_CACHED_PATHS) parsedPaths.set(path, segments);
+  }
+  return segments;
+}
+
+function splitPath(path: string): PathSegment[] {
   const segments: PathSegment[] = [];
   const re = /([^.[\]]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]/g;
   let match: RegExpExecArray | null;

@@ -661,8 +661,10 @@ function offsetInTree(start: number, root: PositionTree | undefined, path: reado
 // item), two int32 each: the position of the node's key (map entry) or item (sequence item), packed
 // as `line << 10 | column`, and the slot of its first child (-1 for a leaf). The children of a node
 // are contiguous, in the order of the resource object's own keys (`Object.keys`) or items, so a path
-// is resolved by walking the object beside the table. A table is only built when the object and the
-// position tree agree node for node, so that a lookup gives exactly what `offsetOf` gives.
+// is resolved by walking the object beside the table. A table is only built when every key and item
+// of the object is in the position tree (same sequence lengths): for the parsed object itself a
+// lookup gives exactly what `offsetOf` gives; for a projection of it (the inventory's compact copy,
+// which drops fields) a path into a dropped field gives its nearest kept ancestor.
 
 const COLUMN_BITS = 10;
 const MAX_COLUMN = (1 << COLUMN_BITS) - 1;
@@ -696,11 +698,11 @@ function positionTableOf(
     if (isMapTree(node)) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
       keys = Object.keys(value);
-      if (keys.length !== node.keys.length) return false;
+      if (keys.length > node.keys.length) return false;
     } else if (!Array.isArray(value) || value.length !== node.at.length) {
       return false;
     }
-    const count = node.at.length;
+    const count = keys ? keys.length : node.at.length;
     if (count === 0) return true;
     const first = slots.length / 2;
     slots[2 * slot + 1] = first;

@@ -1,0 +1,132 @@
+/**
+ * The inventory keeps compact copies of resources (src/inventory/compact.ts). The cross-resource
+ * checks must give exactly the findings they give on whole resources, and the copies must really
+ * be smaller and share nothing with the parsed originals.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCorpus } from '../bench/corpus.js';
+import { builtinChecks } from '../src/checks/index.js';
+import { CheckSet, evaluateInventory } from '../src/engine/evaluate.js';
+import { compactForInventory, projectForInventory } from '../src/inventory/compact.js';
+import { Inventory } from '../src/inventory/inventory.js';
+import { DEFAULT_CONFIG } from '../src/isms/config.js';
+import type { Finding, Resource } from '../src/resources/types.js';
+import { expandPaths } from '../src/sources/files.js';
+import { parseManifestText } from '../src/sources/yaml-documents.js';
+import { conformanceDir, projectRoot } from './support/paths.js';
+
+function resourcesOf(paths: string[]): Resource[] {
+  const resources: Resource[] = [];
+  for (const unit of expandPaths(paths).units) {
+    const parsed = parseManifestText(readFileSync(unit.file, 'utf8'), { source: 'file', file: unit.file });
+    parsed.release();
+    resources.push(...parsed.resources);
+  }
+  return resources;
+}
+
+/** Everything of a finding but its location (located the same way for both inventories). */
+const essence = (finding: Finding) => {
+  const { location: _location, ...rest } = finding;
+  return rest;
+};
+
+function inventoryFindings(resources: Resource[]): Finding[] {
+  const { findings, errors } = evaluateInventory(Inventory.of(resources), new CheckSet(builtinChecks), { config: DEFAULT_CONFIG });
+  assert.deepEqual(errors, []);
+  return findings;
+}
+
+function assertSameFindings(resources: Resource[], label: string): void {
+  const compact = resources.filter((resource) => Inventory.retains(resource)).map(compactForInventory);
+  const whole = inventoryFindings(resources).map(essence);
+  assert.ok(whole.length > 0, `${label}: the cross-resource checks find something`);
+  assert.deepEqual(inventoryFindings(compact).map(essence), whole, `${label}: same findings on compact resources`);
+}
+
+describe('compact inventory records', () => {
+  it('give the same cross-resource findings as whole resources on a generated estate', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annexa-compact-'));
+    try {
+      generateCorpus(dir, 1500, 7);
+      const resources = resourcesOf([dir]);
+      assertSameFindings(resources, 'corpus');
+      // …and are much smaller where it matters: the workloads.
+      const workloads = resources.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Pod'].includes(r.kind));
+      const size = (objects: unknown[]) => objects.reduce<number>((sum, object) => sum + JSON.stringify(object).length, 0);
+      const ratio = size(workloads.map((r) => projectForInventory(r))) / size(workloads.map((r) => r.object));
+      assert.ok(ratio < 0.75, `compact workloads are ${Math.round(ratio * 100)}% of the whole`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('give the same cross-resource findings on the bundled examples and the default cluster RBAC', () => {
+    assertSameFindings(resourcesOf([join(projectRoot, 'examples', 'estate')]), 'examples');
+    assertSameFindings(resourcesOf([join(projectRoot, 'examples', 'estate'), join(conformanceDir, 'rbac')]), 'examples with default RBAC');
+  });
+
+  it('keep what Pod Security and the relations need, and drop the bulk', () => {
+    const [resource] = resourcesOf([]).concat(parseManifestText(`apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"big": "blob"}'
+    team: shop
+  managedFields: [{ manager: kubectl }]
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata:
+      labels: { app: web }
+      annotations: { container.apparmor.security.beta.kubernetes.io/web: unconfined }
+    spec:
+      serviceAccountName: web
+      hostNetwork: true
+      tolerations: [{ operator: Exists }]
+      containers:
+        - name: web
+          image: nginx:1.27
+          args: ["--verbose"]
+          env: [{ name: A, value: b }]
+          ports: [{ name: http, containerPort: 8080 }]
+          securityContext: { privileged: true }
+          livenessProbe: { httpGet: { host: 10.0.0.1, port: 80 } }
+      volumes: [{ name: host, hostPath: { path: / } }]
+status: { replicas: 1 }
+`, { source: 'file', file: 'web.yaml' }).resources);
+    const compact = compactForInventory(resource!);
+    assert.deepEqual(compact.object, {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'shop', annotations: { team: 'shop' } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: {
+          metadata: { labels: { app: 'web' }, annotations: { 'container.apparmor.security.beta.kubernetes.io/web': 'unconfined' } },
+          spec: {
+            serviceAccountName: 'web',
+            hostNetwork: true,
+            containers: [{
+              name: 'web',
+              ports: [{ name: 'http', containerPort: 8080 }],
+              securityContext: { privileged: true },
+              livenessProbe: { httpGet: { host: '10.0.0.1', port: 80 } },
+            }],
+            volumes: [{ name: 'host', hostPath: { path: '/' } }],
+          },
+        },
+      },
+    });
+    // A copy: the original is untouched and nothing is shared.
+    assert.equal((resource!.object.status as { replicas: number }).replicas, 1);
+    assert.notEqual(compact.provenance, resource!.provenance);
+    assert.deepEqual({ ...compact, object: undefined }, { ...resource!, object: undefined });
+  });
+});
