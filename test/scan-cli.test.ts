@@ -97,13 +97,29 @@ describe('annexa scan: inputs and outputs', () => {
     assert.deepEqual(report.findings.map((f) => f.location), [{ file: '-', line: 17, column: 9 }]);
   });
 
-  it('reads standard input together with files; SARIF gives stdin findings no physical location', () => {
+  it('reads standard input together with files; without --stdin-filename SARIF gives stdin findings no physical location', () => {
     const run = runCli(['scan', clean, '-', '--config', config, '-o', 'sarif'], { input: readFileSync(privileged, 'utf8') });
     assert.equal(run.code, 1, run.stderr);
     const log = JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ locations: Array<Record<string, unknown>> }> }> };
     const [result] = log.runs[0]!.results;
     assert.equal(result!.locations[0]!.physicalLocation, undefined);
     assert.ok(result!.locations[0]!.logicalLocations);
+  });
+
+  it('--stdin-filename names standard input: findings and SARIF physical locations use it', () => {
+    const input = readFileSync(privileged, 'utf8');
+    const json = runCli(['scan', '-', '--stdin-filename', 'deploy/app.yaml', '--config', config, '-o', 'json'], { input });
+    assert.equal(json.code, 1, json.stderr);
+    assert.deepEqual((JSON.parse(json.stdout) as JsonReport).findings.map((f) => f.location), [{ file: 'deploy/app.yaml', line: 17, column: 9 }]);
+    const sarif = runCli(['scan', '-', '--stdin-filename', 'deploy/app.yaml', '--config', config, '-o', 'sarif'], { input });
+    const log = JSON.parse(sarif.stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation?: { artifactLocation: { uri: string }; region: { startLine: number } } }> }> }> };
+    const physical = log.runs[0]!.results[0]!.locations[0]!.physicalLocation;
+    assert.deepEqual([physical?.artifactLocation.uri, physical?.region.startLine], ['deploy/app.yaml', 17]);
+  });
+
+  it('--stdin-filename without - or with an empty name is a usage error (exit 2)', () => {
+    assert.equal(runCli(['scan', clean, '--stdin-filename', 'x.yaml', '--config', config]).code, 2);
+    assert.equal(runCli(['scan', '-', '--stdin-filename', '', '--config', config], { input: '' }).code, 2);
   });
 
   for (const format of REPORT_FORMATS) {

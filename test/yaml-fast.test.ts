@@ -72,6 +72,9 @@ function assertTablesAgree(doc: SourceDocuments['docs'][number], full: SourceDoc
   }
 }
 
+/** Mutated texts per run; raise it for a deeper search (`ANNEXA_FUZZ_ROUNDS=100000 node --test dist/test/yaml-fast.test.js`). */
+const ROUNDS = Number(process.env.ANNEXA_FUZZ_ROUNDS ?? 6000);
+
 describe('fast YAML path', () => {
   it('agrees with parseAllDocuments on a generated corpus', () => {
     const dir = mkdtempSync(join(tmpdir(), 'annexa-fastyaml-'));
@@ -105,9 +108,11 @@ describe('fast YAML path', () => {
     'dashes and colons in plain scalars': 'args:\n- --flag=1\n- -v\n- -1\n- a:b\n- http://x:8080/y\n- :colon\n- ?query\nkey: -x\nurl: x:y:z\n',
     'indented root and comments': '# c\n\n  a: 1 # c\n  b:\n  # c\n    c: 2\n',
     'compact sequences': 'a:\n- 1\n- b:\n  - 2\n  - 3\n  c: 4\nd: 5\n',
+    'json document': '{\n  "apiVersion": "v1",\n  "kind": "List",\n  "items": [\n    {"kind": "Pod", "n": -1.5e3, "ok": true, "none": null, "esc": "a\\"b\\u00e9\\n"}\n  ]\n}\n',
     'many keys': Array.from({ length: 100 }, (_, i) => `k${i}: ${i}\n`).join(''),
     'quoted keys': '"a b": 1\n\'c: d\': 2\n"": 3\n',
     'scalar document': 'just a string\n',
+    'flow collections': 'args: ["--a", \'-b\', c d]\nres: {cpu: 100m, memory: 1Gi}\nnested: [[1, 2], {a: [x, {}]}, []]\nspaced: [ a ,b ]\njson: {"k":1, "l": "v", \'m\':true}\nitems:\n- {name: x, value: "1"}\n- [1, 2.5, ~, null, true]\n',
     'unicode': 'name: café ☕ 😀\n"ключ": значение\n',
     'empty flow collections': 'a: {}\nb: []\nc: { }\nd: [ ]\n',
     comments: '# head\nkey:    value   # c\n#c\nk2: v\nlist:\n  # before\n  - a # after\n  - b\n# tail\n',
@@ -147,6 +152,17 @@ describe('fast YAML path', () => {
     'block scalar less indented line': 'a:\n  b: |\n      text\n    more\n',
     'empty sequence item': 'a:\n-\n- b\n',
     'flow sequence': 'a: [1, "two", {x: y}]\n',
+    'flow implicit pair': 'a: [b: c]\n',
+    'flow trailing comma': 'a: [b, ]\nc: {d: 1,}\n',
+    'flow over lines': 'a: [b,\n  c]\n',
+    'flow plain with colon': 'a: {url: http://x}\nb: [x:y]\nc: {d:e}\n',
+    'flow comment inside': 'a: [b, # c\n  d]\n',
+    'flow duplicate keys': 'a: {b: 1, b: 2}\n',
+    'flow dash item': 'a: [-b, - c]\n',
+    'flow json at the root': '{"apiVersion": "v1", "kind": "Pod"}\n',
+    'flow marker inside a collection': '[\n--- \n]\n',
+    'flow multi-line at the root with comments': '{ # c\n  "a": [1,\n -2, -x],\n# c\n  b: {c: d}\n}\n---\n[]\n',
+    'flow multi-line scalar': '{"a": "b\n  c"}\n',
     'crlf': 'a: 1\r\nb: 2\r\n',
     'bom': '\ufeffa: 1\n',
     'only comments': '# nothing\n',
@@ -175,15 +191,20 @@ describe('fast YAML path', () => {
     try {
       generateCorpus(dir, 120, 11);
       const texts = expandPaths([dir]).units.map((unit) => readFileSync(unit.file, 'utf8'));
+      // …and the same manifests as JSON documents (as `kubectl get -o json` writes them).
+      for (const text of texts.slice(0, 40)) {
+        const doc = parseFull(text).docs[0]!.toJS(100);
+        texts.push(`${JSON.stringify(doc, null, 2)}\n`, JSON.stringify(doc));
+      }
       const pieces = [
         ':', ' ', '-', '\t', '#', '"', "'", '\n', '  ', '- ', ': ', '{', '}', '[', ']', ',', '&a ', '*a', '!!str ', '|', '>',
         '---\n', '...\n', '%YAML 1.2\n', '? ', '<<: ', '~', '0x1F', '.inf', '"\\x', "''", '@', '`',
         '|-\n', '>-\n', ': |\n', '\n\n', '\n   \n', '\\', '"\\u00e9"', '--', ' #', '-1', '\n- ', '\n  - ', '\n---\n',
       ];
-      let seed = 12345;
+      let seed = Number(process.env.ANNEXA_FUZZ_SEED ?? 12345);
       const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
       let taken = 0;
-      for (let n = 0; n < 6000; n++) {
+      for (let n = 0; n < ROUNDS; n++) {
         let text = texts[Math.floor(random() * texts.length)]!;
         for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
           const at = Math.floor(random() * text.length);

@@ -21,6 +21,7 @@ interface ScanFlags {
   maxFileSize: string;
   quiet?: boolean;
   workers?: string;
+  stdinFilename?: string;
 }
 
 export function scanCommand(): Command {
@@ -34,7 +35,8 @@ export function scanCommand(): Command {
     .option('-k, --kustomize <dir>', 'scan the output of `kubectl kustomize DIR` (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
     .option('-q, --quiet', 'no progress output')
-    .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic)')
+    .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
+    .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
     });
@@ -54,8 +56,12 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be a whole number, not "${flags.workers}"`);
   const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
 
+  const stdinName = flags.stdinFilename;
+  if (stdinName !== undefined && (stdinName === '' || stdinName === '-' || !paths.includes('-'))) {
+    throw new UsageError('--stdin-filename names standard input: give it a file name and read - (for example: cat x.yaml | annexa scan - --stdin-filename x.yaml)');
+  }
   const expanded = expandPaths(paths);
-  const units: InputUnit[] = [...expanded.units];
+  const units: InputUnit[] = expanded.units.map((unit) => (unit.source === 'stdin' && stdinName !== undefined ? { ...unit, file: stdinName } : unit));
   const errors: InputError[] = [...expanded.errors];
   for (const dir of flags.kustomize) {
     const built = kustomizeBuild(dir, maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);

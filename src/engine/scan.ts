@@ -73,7 +73,12 @@ function emptySummary(): ScanSummary {
 async function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (unit.text !== undefined) return { text: unit.text };
-  if (unit.source === 'stdin') return readStdin(max, options.stdin);
+  if (unit.source === 'stdin') {
+    const read = await readStdin(max, options.stdin);
+    // Named as the user named standard input (`--stdin-filename`), like its findings.
+    if ('error' in read) read.error.file = unit.file;
+    return read;
+  }
   return readBounded(unit.file, max);
 }
 

@@ -176,6 +176,8 @@ class LineScanner {
     // `---x` or `...` at the start of a line: markers or not, left to `yaml`.
     if (indent === 0 && (this.text.startsWith('---', at) || this.text.startsWith('...', at))) fallback();
     if (this.isSequenceIndicator(at, line)) return this.blockSequence(indent, at);
+    const first = this.text.charCodeAt(at);
+    if (parent < 0 && (first === 0x7b || first === 0x5b)) return this.flowDocument(at);
     if (this.mapIndicator(at, line) >= 0) return this.blockMap(indent, at);
     // A scalar on a line of its own (a document that is a scalar, or a value below its key).
     return { value: this.inlineScalar(at, line, parent), tree: undefined };
@@ -355,7 +357,7 @@ class LineScanner {
   private inlineValue(at: number, line: number, indent: number): { value: unknown; tree: PositionTree | undefined } {
     const c = this.text.charCodeAt(at);
     if (c === 0x7c /* | */ || c === 0x3e /* > */) return { value: this.blockScalar(at, line, indent), tree: undefined };
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) return { value: this.emptyFlow(at, line, indent), tree: undefined };
+    if (c === 0x7b /* { */ || c === 0x5b /* [ */) return this.flowCollection(at, line, indent);
     return { value: this.inlineScalar(at, line, indent), tree: undefined };
   }
 
@@ -412,6 +414,7 @@ class LineScanner {
     for (let i = at + 1; i < end; i++) {
       const c = text.charCodeAt(i);
       if (c === TAB) fallback();
+      if (c === NEWLINE) return -1; // a multi-line scalar
       if (quote === DOUBLE_QUOTE && c === BACKSLASH) {
         i += 1;
       } else if (c === quote) {
@@ -442,19 +445,62 @@ class LineScanner {
     return key;
   }
 
-  /** `{}` or `[]` (with spaces inside at most); other flow collections need the full parser. */
-  private emptyFlow(at: number, line: number, indent: number): Record<string, never> | never[] {
-    const text = this.text;
-    const open = text.charCodeAt(at);
-    const close = open === 0x7b ? 0x7d : 0x5d;
-    let i = at + 1;
-    const end = this.lineEnd(line);
-    while (i < end && text.charCodeAt(i) === SPACE) i += 1;
-    if (i >= end || text.charCodeAt(i) !== close) fallback();
-    this.expectLineEnd(i + 1, line);
+  /**
+   * A flow collection that ends on its line (`[a, "b"]`, `{cpu: 100m, memory: 1Gi}`, `{}`), of
+   * scalars and flow collections. Implicit pairs in sequences (`[a: b]`), trailing or missing
+   * items, comments inside and anything spanning lines need the full parser.
+   */
+  private flowCollection(at: number, line: number, indent: number): { value: unknown; tree: PositionTree } {
+    const flow = new FlowScanner(this, this.text, this.lineEnd(line));
+    const node = flow.collection(at);
+    this.expectLineEnd(flow.at, line);
     this.line = line + 1;
     this.expectNoContinuation(indent);
-    return open === 0x7b ? {} : [];
+    return node;
+  }
+
+  /** A document that is one flow collection over any number of lines: JSON, mostly. */
+  private flowDocument(at: number): { value: unknown; tree: PositionTree } {
+    const flow = new FlowScanner(this, this.text, this.text.length, true);
+    const node = flow.collection(at);
+    const line = this.lineOf(flow.at);
+    this.expectLineEnd(flow.at, line);
+    this.line = line + 1;
+    return node;
+  }
+
+  /** The line of an offset (binary search over the line starts). */
+  private lineOf(offset: number): number {
+    let low = 0;
+    let high = this.lineCount - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low;
+  }
+
+  // Shared with FlowScanner.
+  isMarkerAt(at: number): boolean {
+    const text = this.text;
+    const c = text.charCodeAt(at);
+    if ((c !== DASH && c !== 0x2e) || text.charCodeAt(at + 1) !== c || text.charCodeAt(at + 2) !== c) return false;
+    const next = at + 3 < text.length ? text.charCodeAt(at + 3) : NEWLINE;
+    return next === SPACE || next === NEWLINE || next === TAB;
+  }
+
+  quotedEndOnLine(at: number, end: number): number {
+    return this.quotedEnd(at, end);
+  }
+
+  quotedValueAt(at: number, close: number): string {
+    return this.quotedValue(at, close);
+  }
+
+  keyFromScalar(value: string | number | boolean | null): string | number | boolean {
+    if (value === null || (typeof value === 'number' && Number.isNaN(value)) || value === '<<') fallback();
+    return value;
   }
 
   /**
@@ -532,6 +578,143 @@ class LineScanner {
     this.line = next;
     const value = parts.join('');
     return strip ? value : `${value}\n`;
+  }
+}
+
+const isFlowIndicator = (c: number) => c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
+
+/** One flow collection on one line: values and positions as `yaml` gives them. */
+class FlowScanner {
+  /** The next character to read. */
+  at = 0;
+  private depth = 0;
+
+  /**
+   * `end`: the end of the line, or of the text for a collection that is a whole document (JSON):
+   * there line breaks and comments separate tokens like spaces (scalars still end on their line).
+   */
+  constructor(
+    private readonly lines: LineScanner,
+    private readonly text: string,
+    private readonly end: number,
+    private readonly multiline = false,
+  ) {}
+
+  collection(open: number): { value: unknown; tree: PositionTree } {
+    if (++this.depth > MAX_NESTING) fallback();
+    const map = this.text.charCodeAt(open) === 0x7b;
+    const close = map ? 0x7d : 0x5d;
+    const tree: MapTree | SeqTree = map ? { keys: [], at: [], kids: [] } : { at: [], kids: [] };
+    const value: Record<string, unknown> | unknown[] = map ? {} : [];
+    this.at = open + 1;
+    this.spaces();
+    if (this.peek() === close) {
+      this.at += 1;
+      this.depth -= 1;
+      return { value, tree };
+    }
+    for (;;) {
+      const itemAt = this.at;
+      if (map) {
+        const key = this.scalar(true);
+        const name = String(this.lines.keyFromScalar(key));
+        if ((tree as MapTree).keys.includes(name)) fallback(); // duplicates, or `1` and "1": left to `yaml`
+        this.spaces();
+        if (this.peek() !== COLON) fallback();
+        this.at += 1;
+        const next = this.peek();
+        if (next !== SPACE && !(this.text.charCodeAt(itemAt) === DOUBLE_QUOTE || this.text.charCodeAt(itemAt) === SINGLE_QUOTE)) fallback();
+        this.spaces();
+        const item = this.node();
+        if (name in value) Object.defineProperty(value, name, { value: item.value, writable: true, enumerable: true, configurable: true });
+        else (value as Record<string, unknown>)[name] = item.value;
+        (tree as MapTree).keys.push(name);
+        tree.kids.push(item.tree);
+      } else {
+        const item = this.node();
+        (value as unknown[]).push(item.value);
+        tree.kids.push(item.tree);
+      }
+      tree.at.push(itemAt);
+      this.spaces();
+      const c = this.peek();
+      if (c === close) {
+        this.at += 1;
+        break;
+      }
+      if (c !== 0x2c) fallback();
+      this.at += 1;
+      this.spaces();
+      if (this.peek() === close || this.peek() === 0x2c) fallback(); // a trailing comma or an empty item
+    }
+    this.depth -= 1;
+    return { value, tree };
+  }
+
+  private node(): { value: unknown; tree: PositionTree | undefined } {
+    const c = this.peek();
+    if (c === 0x5b || c === 0x7b) return this.collection(this.at);
+    return { value: this.scalar(false), tree: undefined };
+  }
+
+  /** A quoted or plain scalar; a plain one ends before `,`, brackets, or a `:` (which only a map key may have). */
+  private scalar(key: boolean): string | number | boolean | null {
+    const text = this.text;
+    const first = this.peek();
+    if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) {
+      const close = this.lines.quotedEndOnLine(this.at, this.end);
+      if (close < 0) fallback();
+      const value = this.lines.quotedValueAt(this.at, close);
+      this.at = close;
+      return value;
+    }
+    if (isIndicator(first)) {
+      // `-1`, `-x`: a dash followed by a character that is not a space or a flow indicator.
+      const next = this.at + 1 < this.end ? text.charCodeAt(this.at + 1) : NEWLINE;
+      if (first !== DASH || next === SPACE || next === NEWLINE || next === TAB || isFlowIndicator(next)) fallback();
+    }
+    const start = this.at;
+    let last = start;
+    for (let i = start; i < this.end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === SPACE) continue;
+      if (c === NEWLINE) break;
+      if (c === TAB || (c === HASH && text.charCodeAt(i - 1) === SPACE)) fallback();
+      if (isFlowIndicator(c)) break;
+      if (c === COLON) {
+        if (!key) fallback(); // an implicit pair, or a plain scalar with a colon
+        const next = i + 1 < this.end ? text.charCodeAt(i + 1) : NEWLINE;
+        if (next === SPACE || isFlowIndicator(next) || next === NEWLINE) break;
+        fallback();
+      }
+      last = i;
+    }
+    this.at = last + 1;
+    return plainValue(text.slice(start, last + 1));
+  }
+
+  private spaces(): void {
+    const text = this.text;
+    for (;;) {
+      while (this.at < this.end && text.charCodeAt(this.at) === SPACE) this.at += 1;
+      if (!this.multiline || this.at >= this.end) break;
+      const c = text.charCodeAt(this.at);
+      if (c === NEWLINE) {
+        this.at += 1;
+        // `---` or `...` starting a line ends the document, even inside a collection: an error.
+        if (this.lines.isMarkerAt(this.at)) fallback();
+      } else if (c === HASH && (text.charCodeAt(this.at - 1) === SPACE || text.charCodeAt(this.at - 1) === NEWLINE)) {
+        const next = text.indexOf('\n', this.at);
+        this.at = next < 0 ? this.end : next;
+      } else {
+        break;
+      }
+    }
+    if (this.at < this.end && text.charCodeAt(this.at) === TAB) fallback();
+  }
+
+  private peek(): number {
+    return this.at < this.end ? this.text.charCodeAt(this.at) : NEWLINE;
   }
 }
 
