@@ -1,7 +1,7 @@
 /** `annexa scan` end to end: exit codes, stdin, --output-file, --kustomize (spawns bin/annexa.js; needs dist/). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './support/paths.js';
 import { configKeeping, runCli, scanInProcess, tempTree } from './support/scan-output.js';
@@ -176,5 +176,23 @@ describe('annexa scan --kustomize', () => {
     const run = runCli(['scan', '--kustomize', 'overlays/prod', '--config', config], { env: { ANNEXA_KUBECTL: missing } });
     assert.equal(run.code, 2);
     assert.match(run.stdout, new RegExp(`overlays/prod: --kustomize needs "${missing}" on the PATH; it was not found`));
+  });
+});
+
+describe('annexa scan: the bundled CLI', () => {
+  it('bin/annexa.js runs the bundle (dist/bundle), whose worker script sits next to it; two workers give the single-thread output', () => {
+    const bundle = join(projectRoot, 'dist', 'bundle');
+    assert.ok(existsSync(join(bundle, 'main.js')) && existsSync(join(bundle, 'scan-worker.js')), 'npm run build bundles the CLI');
+    const dir = tempTree();
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(join(dir, `app-${i}.yaml`), readFileSync(privileged, 'utf8').replaceAll('name: ', `name: a${i}-`));
+    }
+    const config = configKeeping(tempTree(), [PRIVILEGED]);
+    const single = runCli(['scan', dir, '--config', config, '-o', 'json', '--workers', '0']);
+    const parallel = runCli(['scan', dir, '--config', config, '-o', 'json', '--workers', '2']);
+    assert.equal(single.code, 1, single.stderr);
+    assert.equal(parallel.code, 1, parallel.stderr);
+    assert.equal(parallel.stdout, single.stdout);
+    assert.equal((JSON.parse(single.stdout) as JsonReport).summary.resources, 24);
   });
 });

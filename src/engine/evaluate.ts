@@ -29,12 +29,26 @@ export class CheckSet {
   }
 }
 
+/**
+ * The reference and scope decision of the resource findings are being made for: the same for all of
+ * a resource's findings, so computed once (and the shared reference is serialized once by -o json).
+ */
+let factsFor: { resource: Resource; ctx: CheckContext; ref: ResourceRef; excluded: string | undefined } | undefined;
+
+function resourceFacts(resource: Resource, ctx: CheckContext): { ref: ResourceRef; excluded: string | undefined } {
+  if (factsFor?.resource !== resource || factsFor.ctx !== ctx) {
+    factsFor = { resource, ctx, ref: refOf(resource), excluded: exclusionOf(resource, ctx) };
+  }
+  return factsFor;
+}
+
 export function toFinding(check: Check, resource: Resource, violation: Violation, ctx: CheckContext): Finding {
+  const facts = resourceFacts(resource, ctx);
   const finding: Finding = {
     checkId: check.id,
     title: check.title,
     severity: ctx.config.checks.severity[check.id] ?? violation.severity ?? check.severity,
-    resource: refOf(resource),
+    resource: facts.ref,
     path: violation.path,
     message: violation.message,
     remediation: check.remediation,
@@ -43,8 +57,7 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
   const location = locate(resource.provenance, violation.path, resource.object);
   if (location) finding.location = location;
   if (violation.details) finding.details = violation.details;
-  const excluded = exclusionOf(resource, ctx);
-  if (excluded !== undefined) finding.outOfScope = { reason: excluded };
+  if (facts.excluded !== undefined) finding.outOfScope = { reason: facts.excluded };
   return finding;
 }
 

@@ -13,6 +13,8 @@ type CheckField = 'title' | 'remediation' | 'controls';
  */
 export class FindingSerializer {
   private readonly shared = new Map<string, Map<CheckField, { value: unknown; json: string }>>();
+  /** The findings of one resource share its reference object (engine/evaluate.ts). */
+  private lastResource: { value: unknown; json: string } = { value: undefined, json: '' };
 
   serialize(finding: Finding): string {
     let fields = this.shared.get(finding.checkId);
@@ -30,6 +32,9 @@ export class FindingSerializer {
           json = JSON.stringify(value);
           if (!known) fields.set(key, { value, json });
         }
+      } else if (key === 'resource') {
+        if (this.lastResource.value !== value) this.lastResource = { value, json: JSON.stringify(value) };
+        json = this.lastResource.json;
       } else {
         json = JSON.stringify(value);
       }
