@@ -83,6 +83,7 @@ const scanBenchmark: Benchmark = async (ctx) => {
     const parallel = annexa(dir, repeat);
     const single = annexa(dir, repeat, 2);
     const parse = floor(dir, repeat);
+    const perResource = run([join(ROOT, 'bin', 'annexa.js'), 'scan', dir, '-o', 'json', '--output-file', '/dev/null', '-q', '--no-cross-resource'], 1);
     // monokle at 1k and 10k; at 100k only when 10k suggests it finishes within the timeout.
     const tryMonokle = resources <= 10_000 || (!ctx.quick && monokleSecondsPerResource * resources * 1.5 < MONOKLE_TIMEOUT_MS / 1000);
     let mono: ProcessRun | undefined;
@@ -117,7 +118,7 @@ const scanBenchmark: Benchmark = async (ctx) => {
       'monokle / 2-workers': mono ? round(mono.seconds / single.seconds, 1) : '',
     };
     rows.push(row);
-    memory.push({ resources, 'largest file KiB': round(corpus.largestKiB, 1), 'annexa RSS MiB': Math.round(parallel.rssMiB), '2-workers RSS MiB': Math.round(single.rssMiB), 'parse floor RSS MiB': Math.round(parse.rssMiB) });
+    memory.push({ resources, 'largest file KiB': round(corpus.largestKiB, 1), 'annexa RSS MiB': Math.round(parallel.rssMiB), '--no-cross-resource RSS MiB': Math.round(perResource.rssMiB), '--no-cross-resource s': round(perResource.seconds), '2-workers RSS MiB': Math.round(single.rssMiB), 'parse floor RSS MiB': Math.round(parse.rssMiB) });
     console.log(`  ${resources}: annexa ${row['annexa s']} s (2 workers ${row['2-workers s']} s), floor ${row['parse floor s']} s, monokle ${row['monokle s']} s`);
   }
   ctx.table('scan: whole process, -o json (targets: x floor <= 3, monokle / annexa >= 5)', rows);

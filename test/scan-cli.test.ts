@@ -196,3 +196,17 @@ describe('annexa scan: the bundled CLI', () => {
     assert.equal((JSON.parse(single.stdout) as JsonReport).summary.resources, 24);
   });
 });
+
+describe('annexa scan --no-cross-resource', () => {
+  it('runs only the per-resource checks: the same per-resource findings, no cross-resource ones', async () => {
+    const examples = join(projectRoot, 'examples');
+    const config = join(examples, 'annexa.yaml');
+    const { builtinChecks } = await import('../src/checks/index.js');
+    const crossResource = new Set(builtinChecks.filter((check) => check.scope === 'inventory').map((check) => check.id));
+    type Report = { findings: Array<{ checkId: string }> };
+    const all = JSON.parse((await scanInProcess([examples], { config, output: 'json' })).text) as Report;
+    const perResource = JSON.parse((await scanInProcess([examples], { config, output: 'json', crossResource: false })).text) as Report;
+    assert.ok(all.findings.some((f) => crossResource.has(f.checkId)), 'the examples have cross-resource findings');
+    assert.deepEqual(perResource.findings, all.findings.filter((f) => !crossResource.has(f.checkId)));
+  });
+});

@@ -22,6 +22,8 @@ interface ScanFlags {
   quiet?: boolean;
   workers?: string;
   stdinFilename?: string;
+  /** False with `--no-cross-resource`. */
+  crossResource?: boolean;
 }
 
 export function scanCommand(): Command {
@@ -36,6 +38,7 @@ export function scanCommand(): Command {
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
     .option('-q, --quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
+    .option('--no-cross-resource', 'only the per-resource checks: nothing is kept between files, so memory stays bounded by the largest file')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
@@ -74,7 +77,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const progress = Progress.for(Boolean(flags.quiet));
   const outcome = await runScan(units, {
     config,
-    checks: builtinChecks,
+    checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),

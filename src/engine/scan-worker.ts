@@ -25,7 +25,7 @@ const ctx = { config: setup.config };
  * and compact resources (inventory/compact.ts; the reply is a copy already).
  */
 function retained(resource: Resource): Resource | undefined {
-  if (!Inventory.retains(resource)) return undefined;
+  if (checks.inventory.length === 0 || !Inventory.retains(resource)) return undefined;
   return { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
 }
 

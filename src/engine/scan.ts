@@ -121,7 +121,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     const read = await readUnit(unit, options);
     if ('error' in read) return merge(read);
     if (unit.source !== 'file') retainText(unit.file, read.text);
-    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, retainCompact));
+    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, checks.inventory.length > 0 ? retainCompact : retainNothing));
   };
 
   const pool = await openPool(units, options);
@@ -213,6 +213,11 @@ function totalBytes(files: readonly string[], enough: number): number {
 /** What the inventory keeps of a resource scanned on this thread: a compact copy (inventory/compact.ts). */
 function retainCompact(resource: Resource): Resource | undefined {
   return Inventory.retains(resource) ? compactForInventory(resource) : undefined;
+}
+
+/** Without cross-resource checks nothing outlives its file: memory is bounded by the largest file. */
+function retainNothing(): undefined {
+  return undefined;
 }
 
 /**
