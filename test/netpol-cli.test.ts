@@ -94,7 +94,7 @@ describe('annexa netpol coverage', () => {
     assert.deepEqual(report.errors, []);
     assert.deepEqual(report.summary, {
       namespaces: 2, policies: 3, workloads: 3, covered: 2, uncovered: 1, ingressIsolated: 2, egressIsolated: 2, hostNetwork: 0,
-      namespacesWithoutDefaultDenyIngress: 1, namespacesWithoutDefaultDenyEgress: 1,
+      namespacesWithoutDefaultDenyIngress: 1, namespacesWithoutDefaultDenyEgress: 1, uncoveredInScope: 1, outOfScopeNamespaces: 0,
     });
     assert.deepEqual(report.namespaces.map((ns) => [ns.name, ns.defaultDenyIngress, ns.defaultDenyEgress]), [['ops', false, false], ['shop', true, true]]);
     const shop = report.namespaces[1]!;
@@ -121,6 +121,23 @@ describe('annexa netpol coverage', () => {
     assert.match(out, /^shop {2}\(3 policies; default-deny ingress: yes, egress: yes\)$/m);
     assert.match(out, /from pods app=web in namespace shop, http=8080\/TCP {2}\[cart-from-web\]/);
     assert.match(out, /3 workloads in 2 namespaces, 3 NetworkPolicies: 2 covered, 1 uncovered/);
+  });
+
+  it('follows the annexa.yaml scope: uncovered workloads of excluded namespaces do not fail the run', async () => {
+    const config = join(dir, 'annexa-scope.yaml');
+    writeFileSync(config, 'scope:\n  namespaces:\n    exclude:\n      - name: ops\n        justification: Platform tooling, covered by the platform ISMS\n');
+    const json = await run('coverage', estate, '--fail-on-uncovered', '--config', config, '-o', 'json');
+    assert.equal(json.code, 0);
+    const report = JSON.parse(json.out) as CoverageReport;
+    assert.equal(report.summary.uncovered, 1);
+    assert.equal(report.summary.uncoveredInScope, 0);
+    assert.equal(report.summary.outOfScopeNamespaces, 1);
+    assert.equal(report.namespaces.find((ns) => ns.name === 'ops')!.outOfScope, 'Platform tooling, covered by the platform ISMS');
+    assert.equal(report.namespaces.find((ns) => ns.name === 'shop')!.outOfScope, undefined);
+    const table = await run('coverage', estate, '--fail-on-uncovered', '--config', config);
+    assert.equal(table.code, 0);
+    assert.match(table.out, /^ops {2}\(0 policies; default-deny ingress: NO, egress: NO; out of scope: Platform tooling, covered by the platform ISMS\)$/m);
+    assert.match(table.out, /1 namespace out of scope: 0 uncovered workloads in scope/);
   });
 
   it('exits 2 on input errors after reporting what it could read', async () => {

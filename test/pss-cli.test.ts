@@ -83,7 +83,7 @@ describe('annexa pss check', () => {
     assert.equal(code, 1);
     const report = JSON.parse(out) as PssReport;
     assert.deepEqual(report.errors, []);
-    assert.deepEqual(report.summary, { workloads: 2, allowed: 1, rejected: 1 });
+    assert.deepEqual(report.summary, { workloads: 2, allowed: 1, rejected: 1, rejectedInScope: 1, outOfScope: 0 });
     assert.deepEqual(report.results[0], {
       resource: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
       location: { file: path, line: 6, column: 1 },
@@ -157,5 +157,26 @@ describe('annexa pss check', () => {
     assert.equal(code, 1);
     const report = JSON.parse(readFileSync(out, 'utf8')) as PssReport;
     assert.deepEqual(report.results.map((r) => [r.resource.name, r.location.file, r.allowed]), [['web', '-', true], ['report', '-', false]]);
+  });
+});
+
+describe('annexa pss check: ISMS scope', () => {
+  it('marks workloads of excluded namespaces out of scope; they do not fail the run', async () => {
+    const scopeDir = mkdtempSync(join(tmpdir(), 'annexa-pss-scope-'));
+    try {
+      const config = join(scopeDir, 'annexa.yaml');
+      writeFileSync(config, 'scope:\n  namespaces:\n    exclude:\n      - name: shop\n        justification: Legacy shop, replaced in Q3\n');
+      const out = join(scopeDir, 'report.json');
+      const flags = { level: 'baseline', version: 'latest', output: 'json' as const, outputFile: out, maxFileSize: '1MiB' };
+      assert.equal(await runPssCheck(['-'], flags, Readable.from([WORKLOADS])), 1, 'without a scope the rejected workload fails the run');
+      assert.equal(await runPssCheck(['-'], { ...flags, config }, Readable.from([WORKLOADS])), 0);
+      const report = JSON.parse(readFileSync(out, 'utf8')) as PssReport;
+      assert.ok(report.summary.rejected > 0);
+      assert.equal(report.summary.rejectedInScope, 0);
+      assert.equal(report.summary.outOfScope, report.results.length);
+      assert.deepEqual(report.results[0]!.outOfScope, { reason: 'Legacy shop, replaced in Q3' });
+    } finally {
+      rmSync(scopeDir, { recursive: true, force: true });
+    }
   });
 });

@@ -13,6 +13,8 @@ import {
 } from '../inventory/netpol/index.js';
 import { openOutput, UsageError, EXIT, type Output } from './io.js';
 import { redactInputErrors } from '../resources/redact.js';
+import { loadConfig, namespaceExclusionReason } from '../isms/config.js';
+import { builtinCheckIds } from '../checks/index.js';
 
 const FORMATS = ['table', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -25,6 +27,7 @@ interface CommonFlags {
 
 interface CoverageFlags extends CommonFlags {
   failOnUncovered?: boolean;
+  config?: string;
 }
 
 interface ReachFlags extends CommonFlags {
@@ -38,7 +41,8 @@ export function netpolCommand(): Command {
   const netpol = new Command('netpol').description('NetworkPolicy coverage and reachability, evaluated as Kubernetes does');
   netpol.addCommand(withCommonOptions(new Command('coverage'))
     .description('Show, per namespace and workload, whether NetworkPolicies isolate it and what they allow')
-    .option('--fail-on-uncovered', 'exit 1 when a workload is selected by no NetworkPolicy')
+    .option('--fail-on-uncovered', 'exit 1 when a workload inside the ISMS scope is selected by no NetworkPolicy')
+    .option('-c, --config <file>', 'annexa.yaml whose scope marks excluded namespaces out of scope (default: ./annexa.yaml)')
     .action(async function (this: Command, paths: string[]) {
       setExitCode(this, await runCoverage(paths, this.opts<CoverageFlags>()));
     }));
@@ -113,10 +117,11 @@ function emit(flags: CommonFlags, text: string): void {
 export async function runCoverage(paths: string[], flags: CoverageFlags): Promise<number> {
   const maxBytes = maxBytesOf(flags);
   const { inventory, errors } = await loadInputs(paths, maxBytes);
-  const report = coverageReport(NetpolAnalysis.of(inventory));
+  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const report = coverageReport(NetpolAnalysis.of(inventory), (namespace) => namespaceExclusionReason(config, namespace));
   emit(flags, flags.output === 'json' ? `${JSON.stringify({ ...report, errors }, null, 2)}\n` : coverageTable(report, errors));
   if (errors.length > 0) return EXIT.error;
-  return flags.failOnUncovered && report.summary.uncovered > 0 ? EXIT.findings : EXIT.ok;
+  return flags.failOnUncovered && report.summary.uncoveredInScope > 0 ? EXIT.findings : EXIT.ok;
 }
 
 function portsText(entry: AllowEntry): string {
@@ -143,7 +148,8 @@ function yesNo(value: boolean): string {
 export function coverageTable(report: CoverageReport, errors: readonly InputError[] = []): string {
   const lines: string[] = [];
   for (const ns of report.namespaces) {
-    lines.push(`${ns.name}  (${ns.policies.length} polic${ns.policies.length === 1 ? 'y' : 'ies'}; default-deny ingress: ${yesNo(ns.defaultDenyIngress)}, egress: ${yesNo(ns.defaultDenyEgress)})`);
+    const scope = ns.outOfScope !== undefined ? `; out of scope: ${ns.outOfScope}` : '';
+    lines.push(`${ns.name}  (${ns.policies.length} polic${ns.policies.length === 1 ? 'y' : 'ies'}; default-deny ingress: ${yesNo(ns.defaultDenyIngress)}, egress: ${yesNo(ns.defaultDenyEgress)}${scope})`);
     for (const invalid of ns.invalidPolicies) {
       lines.push(...invalid.problems.map((problem) => `  ! policy ${invalid.name}: ${problem.path}: ${problem.message}`));
     }
@@ -161,6 +167,7 @@ export function coverageTable(report: CoverageReport, errors: readonly InputErro
   lines.push(`${s.workloads} workload${s.workloads === 1 ? '' : 's'} in ${s.namespaces} namespace${s.namespaces === 1 ? '' : 's'}, ${s.policies} NetworkPolic${s.policies === 1 ? 'y' : 'ies'}: ` +
     `${s.covered} covered, ${s.uncovered} uncovered (${s.ingressIsolated} ingress-isolated, ${s.egressIsolated} egress-isolated, ${s.hostNetwork} hostNetwork)`);
   lines.push(`namespaces with workloads but no default-deny: ingress ${s.namespacesWithoutDefaultDenyIngress}, egress ${s.namespacesWithoutDefaultDenyEgress}`);
+  if (s.outOfScopeNamespaces > 0) lines.push(`${s.outOfScopeNamespaces} namespace${s.outOfScopeNamespaces === 1 ? '' : 's'} out of scope: ${s.uncoveredInScope} uncovered workload${s.uncoveredInScope === 1 ? '' : 's'} in scope`);
   for (const error of errors) lines.push(`error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,8 @@ import { evaluateTemplate, formatViolation, parsePolicyVersion, isPssLevel, type
 import { openOutput, UsageError, EXIT, type Output } from './io.js';
 import { alignColumns, locationText, printable } from '../report/table.js';
 import { redactInputErrors } from '../resources/redact.js';
+import { loadConfig, namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
+import { builtinCheckIds } from '../checks/index.js';
 
 export const PSS_OUTPUT_FORMATS = ['table', 'json'] as const;
 type PssOutputFormat = (typeof PSS_OUTPUT_FORMATS)[number];
@@ -21,6 +23,7 @@ interface PssCheckFlags {
   output: PssOutputFormat;
   outputFile?: string;
   maxFileSize: string;
+  config?: string;
 }
 
 export interface PssResultViolation {
@@ -39,11 +42,14 @@ export interface PssResult {
   effectiveVersion: string;
   allowed: boolean;
   violations: PssResultViolation[];
+  /** Set when the workload's namespace is outside the ISMS scope (annexa.yaml): it does not fail the run. */
+  outOfScope?: { reason: string };
 }
 
 export interface PssReport {
   results: PssResult[];
-  summary: { workloads: number; allowed: number; rejected: number };
+  /** `rejected` counts every rejected workload; `rejectedInScope` those that fail the run. */
+  summary: { workloads: number; allowed: number; rejected: number; rejectedInScope: number; outOfScope: number };
   errors: InputError[];
 }
 
@@ -57,6 +63,7 @@ export function pssCommand(): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(PSS_OUTPUT_FORMATS).default('table'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
+    .option('-c, --config <file>', 'annexa.yaml whose scope marks workloads of excluded namespaces out of scope (default: ./annexa.yaml)')
     .exitOverride()
     .showHelpAfterError('(run "annexa pss check --help" for usage)')
     .action(async function (this: Command, paths: string[]) {
@@ -77,7 +84,8 @@ export async function runPssCheck(paths: string[], flags: PssCheckFlags, stdin?:
   const policy = policyFromFlags(flags);
   const maxBytes = parseSize(flags.maxFileSize);
   if (maxBytes === undefined || maxBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
-  const report = await evaluateInputs(paths, policy, maxBytes, stdin);
+  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const report = await evaluateInputs(paths, policy, maxBytes, stdin, config);
   const output = openOutput(flags.outputFile);
   try {
     if (flags.output === 'json') output.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -86,11 +94,17 @@ export async function runPssCheck(paths: string[], flags: PssCheckFlags, stdin?:
     output.close();
   }
   if (report.errors.length > 0) return EXIT.error;
-  return report.summary.rejected > 0 ? EXIT.findings : EXIT.ok;
+  return report.summary.rejectedInScope > 0 ? EXIT.findings : EXIT.ok;
 }
 
 /** Reads, parses and evaluates every input; input problems become errors, the rest is still evaluated. */
-export async function evaluateInputs(paths: readonly string[], policy: PssPolicy, maxBytes: number, stdin?: NodeJS.ReadableStream): Promise<PssReport> {
+export async function evaluateInputs(
+  paths: readonly string[],
+  policy: PssPolicy,
+  maxBytes: number,
+  stdin?: NodeJS.ReadableStream,
+  config?: AnnexaConfig,
+): Promise<PssReport> {
   const expanded = expandPaths(paths);
   const errors: InputError[] = [...expanded.errors];
   const results: PssResult[] = [];
@@ -106,12 +120,19 @@ export async function evaluateInputs(paths: readonly string[], policy: PssPolicy
     for (const resource of parsed.resources) {
       const result = evaluateResource(resource, policy);
       if (result === undefined) continue;
-      if ('message' in result) errors.push(result);
-      else results.push(result);
+      if ('message' in result) {
+        errors.push(result);
+        continue;
+      }
+      const excluded = config && namespaceExclusionReason(config, resource.namespace);
+      if (excluded !== undefined) result.outOfScope = { reason: excluded };
+      results.push(result);
     }
   }
   const allowed = results.filter((r) => r.allowed).length;
-  return { results, summary: { workloads: results.length, allowed, rejected: results.length - allowed }, errors };
+  const rejectedInScope = results.filter((r) => !r.allowed && !r.outOfScope).length;
+  const outOfScope = results.filter((r) => r.outOfScope).length;
+  return { results, summary: { workloads: results.length, allowed, rejected: results.length - allowed, rejectedInScope, outOfScope }, errors };
 }
 
 function readUnit(unit: InputUnit, maxBytes: number, stdin?: NodeJS.ReadableStream) {
@@ -158,7 +179,7 @@ function evaluateResource(resource: Resource, policy: PssPolicy): PssResult | In
 
 function writeTable(report: PssReport, output: Output): void {
   const rows = report.results.map((result) => [
-    result.allowed ? 'ALLOWED' : 'REJECTED',
+    `${result.allowed ? 'ALLOWED' : 'REJECTED'}${result.outOfScope ? ' (out of scope)' : ''}`,
     formatRef(result.resource),
     locationText(result.location) || '-',
     `${result.level}:${result.version}`,
@@ -166,7 +187,11 @@ function writeTable(report: PssReport, output: Output): void {
   ]);
   const lines = alignColumns([['VERDICT', 'RESOURCE', 'LOCATION', 'POLICY', 'VIOLATIONS'], ...rows.map((row) => row.map(printable))]).map((row) => row.join('  ').trimEnd());
   for (const line of lines) output.write(`${line}\n`);
-  const { workloads, allowed, rejected } = report.summary;
-  output.write(`\n${workloads} workload${workloads === 1 ? '' : 's'}: ${allowed} allowed, ${rejected} rejected\n`);
+  const { workloads, allowed, rejected, outOfScope } = report.summary;
+  const scope = outOfScope > 0 ? ` (${outOfScope} out of scope, which do not fail the run)` : '';
+  output.write(`\n${workloads} workload${workloads === 1 ? '' : 's'}: ${allowed} allowed, ${rejected} rejected${scope}\n`);
+  const reasons = new Map<string, string>();
+  for (const result of report.results) if (result.outOfScope) reasons.set(result.resource.namespace ?? '-', result.outOfScope.reason);
+  for (const [namespace, reason] of reasons) output.write(`out of scope: ${printable(namespace)}: ${printable(reason)}\n`);
   for (const error of report.errors) output.write(`error: ${printable(error.file)}${error.line ? `:${error.line}` : ''}: ${printable(error.message)}\n`);
 }

@@ -54,6 +54,8 @@ export interface NamespaceCoverage {
   defaultDenyIngress: boolean;
   defaultDenyEgress: boolean;
   workloads: WorkloadCoverage[];
+  /** Why the namespace is outside the ISMS scope (annexa.yaml), when it is: its workloads do not fail the run. */
+  outOfScope?: string;
 }
 
 export interface CoverageSummary {
@@ -63,6 +65,9 @@ export interface CoverageSummary {
   /** Selected by at least one policy (either direction). */
   covered: number;
   uncovered: number;
+  /** Uncovered workloads in namespaces inside the ISMS scope (what `--fail-on-uncovered` counts). */
+  uncoveredInScope: number;
+  outOfScopeNamespaces: number;
   ingressIsolated: number;
   egressIsolated: number;
   hostNetwork: number;
@@ -194,8 +199,14 @@ function selectable(ns: NamespaceCoverage): boolean {
   return ns.workloads.some((w) => !w.hostNetwork);
 }
 
-export function coverageReport(analysis: NetpolAnalysis): CoverageReport {
-  const namespaces = analysis.namespaces().map((ns) => namespaceCoverage(analysis, ns));
+/** `outOfScope` gives why a namespace is outside the ISMS scope, or undefined when it is inside. */
+export function coverageReport(analysis: NetpolAnalysis, outOfScope: (namespace: string) => string | undefined = () => undefined): CoverageReport {
+  const namespaces = analysis.namespaces().map((ns) => {
+    const coverage = namespaceCoverage(analysis, ns);
+    const reason = outOfScope(coverage.name);
+    if (reason !== undefined) coverage.outOfScope = reason;
+    return coverage;
+  });
   const workloads = namespaces.flatMap((ns) => ns.workloads);
   const covered = workloads.filter((w) => w.ingressIsolated || w.egressIsolated).length;
   const summary: CoverageSummary = {
@@ -204,6 +215,8 @@ export function coverageReport(analysis: NetpolAnalysis): CoverageReport {
     workloads: workloads.length,
     covered,
     uncovered: workloads.length - covered,
+    uncoveredInScope: namespaces.filter((ns) => ns.outOfScope === undefined).flatMap((ns) => ns.workloads).filter((w) => !w.ingressIsolated && !w.egressIsolated).length,
+    outOfScopeNamespaces: namespaces.filter((ns) => ns.outOfScope !== undefined).length,
     ingressIsolated: workloads.filter((w) => w.ingressIsolated).length,
     egressIsolated: workloads.filter((w) => w.egressIsolated).length,
     hostNetwork: workloads.filter((w) => w.hostNetwork).length,
