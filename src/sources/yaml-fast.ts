@@ -179,7 +179,10 @@ class LineScanner {
     const first = this.text.charCodeAt(at);
     if (parent < 0 && (first === 0x7b || first === 0x5b)) return this.flowDocument(at);
     if (this.mapIndicator(at, line) >= 0) return this.blockMap(indent, at);
-    // A scalar on a line of its own (a document that is a scalar, or a value below its key).
+    // A scalar on a line of its own below its key or `-`: `yaml` may read the lines after it as
+    // its continuation (comment lines in between change where it ends), so leave it to `yaml`.
+    if (parent >= 0) fallback();
+    // A document that is a scalar.
     return { value: this.inlineScalar(at, line, parent), tree: undefined };
   }
 
@@ -591,7 +594,7 @@ class FlowScanner {
 
   /**
    * `end`: the end of the line, or of the text for a collection that is a whole document (JSON):
-   * there line breaks and comments separate tokens like spaces (scalars still end on their line).
+   * there line breaks separate tokens like spaces (scalars still end on their line).
    */
   constructor(
     private readonly lines: LineScanner,
@@ -703,9 +706,8 @@ class FlowScanner {
         this.at += 1;
         // `---` or `...` starting a line ends the document, even inside a collection: an error.
         if (this.lines.isMarkerAt(this.at)) fallback();
-      } else if (c === HASH && (text.charCodeAt(this.at - 1) === SPACE || text.charCodeAt(this.at - 1) === NEWLINE)) {
-        const next = text.indexOf('\n', this.at);
-        this.at = next < 0 ? this.end : next;
+      } else if (c === HASH) {
+        fallback(); // comments inside a multi-line collection: `yaml`'s rules for them are not copied
       } else {
         break;
       }
