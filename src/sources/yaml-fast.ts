@@ -28,6 +28,8 @@ interface SeqTree {
 interface MapTree extends SeqTree {
   /** Key names as the plain value has them (`String(key)`), in source order. */
   readonly keys: string[];
+  /** For large maps, built on first lookup: the index of each name's first key. */
+  byName?: Map<string, number>;
 }
 type PositionTree = SeqTree | MapTree;
 
@@ -609,6 +611,7 @@ class FlowScanner {
     const close = map ? 0x7d : 0x5d;
     const tree: MapTree | SeqTree = map ? { keys: [], at: [], kids: [] } : { at: [], kids: [] };
     const value: Record<string, unknown> | unknown[] = map ? {} : [];
+    let seen: Set<string> | undefined;
     this.at = open + 1;
     this.spaces();
     if (this.peek() === close) {
@@ -621,7 +624,10 @@ class FlowScanner {
       if (map) {
         const key = this.scalar(true);
         const name = String(this.lines.keyFromScalar(key));
-        if ((tree as MapTree).keys.includes(name)) fallback(); // duplicates, or `1` and "1": left to `yaml`
+        const keys = (tree as MapTree).keys;
+        if (seen ? seen.has(name) : keys.includes(name)) fallback(); // duplicates, or `1` and "1": left to `yaml`
+        if (seen) seen.add(name);
+        else if (keys.length >= SMALL_MAP) seen = new Set([...keys, name]);
         this.spaces();
         if (this.peek() !== COLON) fallback();
         this.at += 1;
@@ -822,8 +828,33 @@ function fastDocument(start: number, value: unknown, tree: PositionTree | undefi
 
 /** The subtree at `index` of `tree` for a path segment, as a search of `yaml`'s node tree finds it. */
 function childIndex(tree: PositionTree, segment: PathSegment): number {
-  if (isMapTree(tree)) return tree.keys.indexOf(String(segment));
+  if (isMapTree(tree)) return keyIndex(tree, String(segment));
   return typeof segment === 'number' && Number.isInteger(segment) && segment >= 0 && segment < tree.at.length ? segment : -1;
+}
+
+/** The index of the first key named `name`, or -1 (large maps look it up in a map built once). */
+function keyIndex(tree: MapTree, name: string): number {
+  if (tree.keys.length <= SMALL_MAP) return tree.keys.indexOf(name);
+  if (!tree.byName) {
+    tree.byName = new Map();
+    tree.keys.forEach((key, i) => {
+      if (!tree.byName!.has(key)) tree.byName!.set(key, i);
+    });
+  }
+  return tree.byName.get(name) ?? -1;
+}
+
+/** Positions of own keys of large objects, for table lookups (small ones are searched). */
+const ownKeyIndexes = new WeakMap<object, Map<string, number>>();
+
+function ownKeyIndex(object: object, key: string): number {
+  const known = ownKeyIndexes.get(object);
+  if (known) return known.get(key) ?? -1;
+  const keys = Object.keys(object);
+  if (keys.length <= SMALL_MAP) return keys.indexOf(key);
+  const index = new Map(keys.map((name, i) => [name, i]));
+  ownKeyIndexes.set(object, index);
+  return index.get(key) ?? -1;
 }
 
 function offsetInTree(start: number, root: PositionTree | undefined, path: readonly PathSegment[]): number {
@@ -894,7 +925,7 @@ function positionTableOf(
     for (let i = 0; i < count; i++) slots.push(0, -1);
     for (let i = 0; i < count; i++) {
       const key = keys?.[i];
-      const index = key === undefined || (node as MapTree).keys[i] === key ? i : (node as MapTree).keys.indexOf(key);
+      const index = key === undefined || (node as MapTree).keys[i] === key ? i : keyIndex(node as MapTree, key);
       if (index < 0 || key === '__proto__') return false;
       const child = key === undefined ? (value as unknown[])[i] : (value as Record<string, unknown>)[key];
       if (!place(first + i, node.at[index]!) || !fill(first + i, node.kids[index], child)) return false;
@@ -919,7 +950,7 @@ export function positionInTable(table: Int32Array, object: unknown, path: readon
       node = node[segment];
     } else {
       const key = String(segment);
-      child = Object.keys(node).indexOf(key);
+      child = ownKeyIndex(node, key);
       if (child < 0) break;
       node = (node as Record<string, unknown>)[key];
     }
