@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { pick, seededRandom } from './random.js';
 
 export interface CorpusStats {
   files: number;
@@ -22,22 +23,10 @@ type Obj = Record<string, unknown>;
 /** Plain YAML: no anchors/aliases for shared objects, no line folding. */
 const STRINGIFY = { aliasDuplicateObjects: false, lineWidth: 0 } as const;
 
-/** mulberry32: small, fast, good enough for test data. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Gen {
   private readonly next: () => number;
   constructor(seed: number) {
-    this.next = prng(seed);
+    this.next = seededRandom(seed);
   }
   float(): number {
     return this.next();
@@ -49,7 +38,7 @@ class Gen {
     return this.next() < p;
   }
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
+    return pick(this.next, items);
   }
   hex(length: number): string {
     let out = '';

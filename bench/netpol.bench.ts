@@ -13,6 +13,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { Benchmark } from './context.js';
+import { pick, seededRandom } from './random.js';
 import { fastestMs, generatedResources } from './measure.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { coverageReport, NetpolAnalysis } from '../src/inventory/netpol/index.js';
@@ -23,22 +24,6 @@ const TIERS = ['web', 'api', 'db', 'worker', 'cache'] as const;
 const TEAMS = ['red', 'green', 'blue', 'gold'] as const;
 const WORKLOADS_PER_NAMESPACE = 50;
 const POLICIES_PER_NAMESPACE = 10;
-
-/** A small deterministic PRNG (mulberry32), so every run builds the same estate. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)]!;
-}
 
 function namespaceDoc(ns: string, team: string): string {
   return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${ns}\n  labels: { team: ${team}, env: prod }\n`;
@@ -107,7 +92,7 @@ function policyDoc(ns: string, j: number, workloads: number, rand: () => number,
 
 /** The estate as one multi-document YAML text: `workloads` Deployments and `workloads / 5` policies. */
 export function generateEstate(workloads: number, seed = 7): string {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const namespaces = Math.max(1, Math.round(workloads / WORKLOADS_PER_NAMESPACE));
   const docs: string[] = [];
   for (let n = 0; n < namespaces; n++) {

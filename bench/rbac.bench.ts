@@ -14,6 +14,7 @@
  */
 import { parseAllDocuments } from 'yaml';
 import type { Benchmark } from './context.js';
+import { pick, seededRandom } from './random.js';
 import { fastestMs, generatedResources } from './measure.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { RbacModel, subjectAnswer, type AccessRequest, type AccessScope, type SubjectRef } from '../src/inventory/rbac/index.js';
@@ -25,22 +26,6 @@ const BINDINGS_PER_NAMESPACE = 50;
 const RESOURCES = ['pods', 'services', 'configmaps', 'secrets', 'deployments', 'jobs', 'ingresses', 'widgets', 'leases', 'events'] as const;
 const GROUPS: Record<string, string> = { deployments: 'apps', jobs: 'batch', ingresses: 'networking.k8s.io', widgets: 'example.com', leases: 'coordination.k8s.io' };
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] as const;
-
-/** A small deterministic PRNG (mulberry32), so every run builds the same estate. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function pick<T>(rand: () => number, items: readonly T[]): T {
-  return items[Math.floor(rand() * items.length)]!;
-}
 
 function rule(rand: () => number): string {
   const resource = pick(rand, RESOURCES);
@@ -90,7 +75,7 @@ function binding(rand: () => number, ns: string, i: number, namespaces: number, 
 
 /** The estate as one multi-document YAML text, with `bindings` bindings. */
 export function generateRbacEstate(bindings: number, seed = 11): string {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const namespaces = Math.max(1, Math.round(bindings / BINDINGS_PER_NAMESPACE));
   const roleCount = Math.max(20, Math.round(bindings / 50));
   const docs = clusterRoles(rand, roleCount);
@@ -104,7 +89,7 @@ export function generateRbacEstate(bindings: number, seed = 11): string {
 }
 
 function queries(count: number, namespaces: number, seed = 5): Array<{ request: AccessRequest; scope: AccessScope }> {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const scopes = (i: number): AccessScope => (i % 3 === 0 ? { type: 'cluster' } : i % 3 === 1 ? { type: 'namespace', namespace: `ns-${i % namespaces}` } : { type: 'all' });
   return Array.from({ length: count }, (_, i) => {
     if (i % 20 === 0) return { request: { type: 'nonResource', verb: 'get', path: '/metrics' }, scope: { type: 'cluster' } };
