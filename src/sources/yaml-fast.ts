@@ -145,9 +145,15 @@ class LineScanner {
   /** A `---` line. */
   private isDocumentStart(line: number): boolean {
     const start = this.starts[line]!;
+    return this.text.charCodeAt(start) === DASH && this.isMarkerAt(start);
+  }
+
+  /** `---` or `...` at `at`, followed by white space or the end of the line (also used by FlowScanner). */
+  isMarkerAt(at: number): boolean {
     const text = this.text;
-    if (text.charCodeAt(start) !== DASH || text.charCodeAt(start + 1) !== DASH || text.charCodeAt(start + 2) !== DASH) return false;
-    const next = start + 3 < this.lineEnd(line) ? text.charCodeAt(start + 3) : NEWLINE;
+    const c = text.charCodeAt(at);
+    if ((c !== DASH && c !== 0x2e) || text.charCodeAt(at + 1) !== c || text.charCodeAt(at + 2) !== c) return false;
+    const next = at + 3 < text.length ? text.charCodeAt(at + 3) : NEWLINE;
     return next === SPACE || next === NEWLINE || next === TAB;
   }
 
@@ -413,7 +419,8 @@ class LineScanner {
   }
 
   /** Offset just after the closing quote of a scalar opened at `at`, or -1 if it is not closed on this line. */
-  private quotedEnd(at: number, end: number): number {
+  /** Shared with FlowScanner. */
+  quotedEnd(at: number, end: number): number {
     const text = this.text;
     const quote = text.charCodeAt(at);
     for (let i = at + 1; i < end; i++) {
@@ -430,7 +437,7 @@ class LineScanner {
     return -1;
   }
 
-  private quotedValue(at: number, close: number): string {
+  quotedValue(at: number, close: number): string {
     const body = this.text.slice(at + 1, close - 1);
     if (this.text.charCodeAt(at) === SINGLE_QUOTE) return body.includes("'") ? body.replaceAll("''", "'") : body;
     return body.includes('\\') ? unescapeDoubleQuoted(body) : body;
@@ -446,8 +453,7 @@ class LineScanner {
       if (text.charCodeAt(colon - 1) === SPACE) fallback(); // `key :`
       key = plainValue(text.slice(at, colon));
     }
-    if (key === null || (typeof key === 'number' && Number.isNaN(key)) || key === '<<') fallback();
-    return key;
+    return asKey(key);
   }
 
   /**
@@ -486,27 +492,6 @@ class LineScanner {
     return low;
   }
 
-  // Shared with FlowScanner.
-  isMarkerAt(at: number): boolean {
-    const text = this.text;
-    const c = text.charCodeAt(at);
-    if ((c !== DASH && c !== 0x2e) || text.charCodeAt(at + 1) !== c || text.charCodeAt(at + 2) !== c) return false;
-    const next = at + 3 < text.length ? text.charCodeAt(at + 3) : NEWLINE;
-    return next === SPACE || next === NEWLINE || next === TAB;
-  }
-
-  quotedEndOnLine(at: number, end: number): number {
-    return this.quotedEnd(at, end);
-  }
-
-  quotedValueAt(at: number, close: number): string {
-    return this.quotedValue(at, close);
-  }
-
-  keyFromScalar(value: string | number | boolean | null): string | number | boolean {
-    if (value === null || (typeof value === 'number' && Number.isNaN(value)) || value === '<<') fallback();
-    return value;
-  }
 
   /**
    * A literal (`|`) or folded (`>`) block scalar whose header is at `at`, in a collection at
@@ -586,6 +571,12 @@ class LineScanner {
   }
 }
 
+/** A scalar as a map key, as `yaml` resolves it; null, NaN and merge keys (`<<`) are left to `yaml`. */
+function asKey(value: string | number | boolean | null): string | number | boolean {
+  if (value === null || (typeof value === 'number' && Number.isNaN(value)) || value === '<<') fallback();
+  return value;
+}
+
 const isFlowIndicator = (c: number) => c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
 
 /** One flow collection on one line: values and positions as `yaml` gives them. */
@@ -623,7 +614,7 @@ class FlowScanner {
       const itemAt = this.at;
       if (map) {
         const key = this.scalar(true);
-        const name = String(this.lines.keyFromScalar(key));
+        const name = String(asKey(key));
         const keys = (tree as MapTree).keys;
         if (seen ? seen.has(name) : keys.includes(name)) fallback(); // duplicates, or `1` and "1": left to `yaml`
         if (seen) seen.add(name);
@@ -671,9 +662,9 @@ class FlowScanner {
     const text = this.text;
     const first = this.peek();
     if (first === SINGLE_QUOTE || first === DOUBLE_QUOTE) {
-      const close = this.lines.quotedEndOnLine(this.at, this.end);
+      const close = this.lines.quotedEnd(this.at, this.end);
       if (close < 0) fallback();
-      const value = this.lines.quotedValueAt(this.at, close);
+      const value = this.lines.quotedValue(this.at, close);
       this.at = close;
       return value;
     }
