@@ -42,7 +42,7 @@ function inventoryFindings(resources: Resource[]): Finding[] {
 }
 
 function assertSameFindings(resources: Resource[], label: string): void {
-  const compact = resources.filter((resource) => Inventory.retains(resource)).map(compactForInventory);
+  const compact = resources.filter((resource) => Inventory.retains(resource)).map((resource) => compactForInventory(resource));
   const whole = inventoryFindings(resources).map(essence);
   assert.ok(whole.length > 0, `${label}: the cross-resource checks find something`);
   assert.deepEqual(inventoryFindings(compact).map(essence), whole, `${label}: same findings on compact resources`);

@@ -4,15 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { builtinChecks } from '../checks/index.js';
-import { Inventory } from '../inventory/inventory.js';
-import { projectForInventory } from '../inventory/compact.js';
-import type { Resource } from '../resources/types.js';
 import { readBounded } from '../sources/files.js';
 import { positionsInFile } from '../sources/locate.js';
 import type { Check } from './check.js';
 import { CheckSet } from './evaluate.js';
 import { packFindings, type FileOutcome, type WorkerReply, type WorkerRequest, type WorkerSetup } from './parallel.js';
-import { scanText } from './scan.js';
+import { inventoryRecord, scanText } from './scan.js';
 
 const setup = workerData as WorkerSetup;
 // Same order as the main thread's check list, so findings come out in the same order.
@@ -20,19 +17,10 @@ const byId = new Map<string, Check>(builtinChecks.map((check) => [check.id, chec
 const checks = new CheckSet(setup.checkIds.flatMap((id) => byId.get(id) ?? []), setup.config.checks.disabled);
 const ctx = { config: setup.config };
 
-/**
- * Only what the inventory keeps crosses back to the main thread: no bulky kinds such as ConfigMaps,
- * and compact resources (inventory/compact.ts; the reply is a copy already).
- */
-function retained(resource: Resource): Resource | undefined {
-  if (checks.inventory.length === 0 || !Inventory.retains(resource)) return undefined;
-  return { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
-}
-
 function scanFile(file: string): FileOutcome {
   const read = readBounded(file, setup.maxFileBytes);
   if ('error' in read) return read;
-  const outcome = scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, retained);
+  const outcome = scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, (resource) => inventoryRecord(resource, checks, false));
   packFindings(outcome, byId);
   return outcome;
 }

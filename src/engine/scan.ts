@@ -121,7 +121,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     const read = await readUnit(unit, options);
     if ('error' in read) return merge(read);
     if (unit.source !== 'file') retainText(unit.file, read.text);
-    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, checks.inventory.length > 0 ? retainCompact : retainNothing));
+    merge(scanText(read.text, unit, checks, ctx, options.limits ?? DEFAULT_PARSE_LIMITS, (resource) => inventoryRecord(resource, checks)));
   };
 
   const pool = await openPool(units, options);
@@ -210,14 +210,14 @@ function totalBytes(files: readonly string[], enough: number): number {
   return total;
 }
 
-/** What the inventory keeps of a resource scanned on this thread: a compact copy (inventory/compact.ts). */
-function retainCompact(resource: Resource): Resource | undefined {
-  return Inventory.retains(resource) ? compactForInventory(resource) : undefined;
-}
-
-/** Without cross-resource checks nothing outlives its file: memory is bounded by the largest file. */
-function retainNothing(): undefined {
-  return undefined;
+/**
+ * What the inventory keeps of a resource: a compact copy (inventory/compact.ts), or nothing for
+ * the kinds it drops and when no cross-resource check runs (then memory is bounded by the largest
+ * file). `clone: false` in a worker, whose reply is a copy already.
+ */
+export function inventoryRecord(resource: Resource, checks: CheckSet, clone = true): Resource | undefined {
+  if (checks.inventory.length === 0 || !Inventory.retains(resource)) return undefined;
+  return compactForInventory(resource, clone);
 }
 
 /**

@@ -14,9 +14,7 @@
  * compact and whole resources.
  */
 import type { JsonObject, JsonValue, Resource } from '../resources/types.js';
-import { isObject, POD_TEMPLATE_KINDS } from '../resources/workloads.js';
-
-const TEMPLATE_KINDS = new Set(POD_TEMPLATE_KINDS);
+import { CONTAINER_TYPES, isObject, podTemplatePath } from '../resources/workloads.js';
 
 /** Container fields no cross-resource check reads. */
 const CONTAINER_DROPPED = new Set([
@@ -32,24 +30,24 @@ const POD_SPEC_DROPPED = new Set([
   'enableServiceLinks', 'setHostnameAsFQDN',
 ]);
 
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** The inventory's copy of a resource (see the module comment). */
-export function compactForInventory(resource: Resource): Resource {
-  return structuredClone({ ...resource, object: projectForInventory(resource) });
+/**
+ * The inventory's copy of a resource (see the module comment). `clone: false` shares the unchanged
+ * parts with the original: for a worker, whose reply to the main thread is a copy anyway.
+ */
+export function compactForInventory(resource: Resource, clone = true): Resource {
+  const compact = { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
+  return clone ? structuredClone(compact) : compact;
 }
 
-/**
- * The resource's object without the fields the inventory drops; unchanged parts are shared with
- * the original (no copy: for a worker, whose reply is cloned anyway).
- */
+/** The resource's object without the fields the inventory drops (unchanged parts shared). */
 export function projectForInventory(resource: Resource): JsonObject {
   const object = withoutKeys(resource.object, ['status']);
-  const metadata = object.metadata;
-  if (isObject(metadata)) object.metadata = compactMetadata(metadata);
-  if (!TEMPLATE_KINDS.has(resource.kind)) return object;
-  return replaceAt(object, templatePath(resource.kind), compactPodTemplate);
+  const path = podTemplatePath(resource.kind);
+  // A Pod's metadata is its template's, compacted with it.
+  if (path?.length !== 0 && isObject(object.metadata)) object.metadata = compactMetadata(object.metadata);
+  return path ? replaceAt(object, path, compactPodTemplate) : object;
 }
 
 function compactMetadata(metadata: JsonObject): JsonObject {
@@ -59,19 +57,6 @@ function compactMetadata(metadata: JsonObject): JsonObject {
   return compact;
 }
 
-function templatePath(kind: string): string[] {
-  switch (kind) {
-    case 'Pod':
-      return [];
-    case 'CronJob':
-      return ['spec', 'jobTemplate', 'spec', 'template'];
-    case 'PodTemplate':
-      return ['template'];
-    default:
-      return ['spec', 'template'];
-  }
-}
-
 /** A Pod or pod template: its metadata compacted, its spec without scheduling and container bulk. */
 function compactPodTemplate(template: JsonObject): JsonObject {
   const compact = { ...template };
@@ -79,7 +64,7 @@ function compactPodTemplate(template: JsonObject): JsonObject {
   const spec = compact.spec;
   if (!isObject(spec)) return compact;
   const podSpec = withoutKeys(spec, POD_SPEC_DROPPED);
-  for (const list of CONTAINER_LISTS) {
+  for (const list of CONTAINER_TYPES) {
     const containers = podSpec[list];
     if (Array.isArray(containers)) podSpec[list] = containers.map((c) => (isObject(c) ? withoutKeys(c, CONTAINER_DROPPED) : c));
   }

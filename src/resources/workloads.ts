@@ -37,6 +37,14 @@ const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
 
 export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
 
+/** Where a kind holds its pod template (`[]`: a Pod is its own), or undefined for kinds without one. */
+export function podTemplatePath(kind: string): readonly string[] | undefined {
+  return POD_TEMPLATE_PATHS[kind];
+}
+
+/** The container lists of a pod spec, in the order the kubelet starts them. */
+export const CONTAINER_TYPES: readonly ContainerType[] = ['initContainers', 'containers', 'ephemeralContainers'];
+
 export function isObject(value: JsonValue | undefined | unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -51,7 +59,7 @@ export function asArray(value: JsonValue | undefined): JsonValue[] {
 
 /** The pod template of a Pod or workload, or undefined for other kinds (and for malformed specs). */
 export function podTemplateOf(resource: Resource): PodTemplate | undefined {
-  const segments = POD_TEMPLATE_PATHS[resource.kind];
+  const segments = podTemplatePath(resource.kind);
   if (!segments) return undefined;
   let holder: JsonValue | undefined = resource.object;
   for (const segment of segments) {
@@ -63,7 +71,7 @@ export function podTemplateOf(resource: Resource): PodTemplate | undefined {
   const metadataPath = prefix ? `${prefix}.metadata` : 'metadata';
   const spec = holder.spec;
   const containers: ContainerRef[] = [];
-  for (const type of ['initContainers', 'containers', 'ephemeralContainers'] as const) {
+  for (const type of CONTAINER_TYPES) {
     asArray(spec[type]).forEach((container, index) => {
       if (!isObject(container)) return;
       const name = typeof container.name === 'string' ? container.name : `#${index}`;
