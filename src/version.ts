@@ -2,16 +2,25 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-function findPackageJson(): string {
+interface PackageJson {
+  name?: string;
+  version?: string;
+}
+
+/** The version in Annexa's package.json, found upwards from this module (dist/src/… or dist/bundle/). */
+function findVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i += 1) {
     try {
-      return readFileSync(join(dir, 'package.json'), 'utf8');
+      const json = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
+      // dist/bundle/package.json only marks its folder as CommonJS.
+      if (json.name === 'annexa' && json.version) return json.version;
     } catch {
-      dir = dirname(dir);
+      // no package.json here
     }
+    dir = dirname(dir);
   }
-  return '{"version":"0.0.0"}';
+  return '0.0.0';
 }
 
-export const VERSION: string = (JSON.parse(findPackageJson()) as { version: string }).version;
+export const VERSION: string = findVersion();
