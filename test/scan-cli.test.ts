@@ -210,3 +210,34 @@ describe('annexa scan --no-cross-resource', () => {
     assert.deepEqual(perResource.findings, all.findings.filter((f) => !crossResource.has(f.checkId)));
   });
 });
+
+describe('input named like Object.prototype properties', () => {
+  const file = join(fixtures, 'prototype-names.yaml');
+
+  it('is scanned like any other input by every reporter (constructor, __proto__, toString as kinds, labels, rules)', () => {
+    for (const format of REPORT_FORMATS) {
+      const run = runCli(['scan', file, '-q', '-o', format]);
+      assert.equal(run.code, 1, `${format}: ${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /TypeError|at /, format);
+    }
+    const report = JSON.parse(runCli(['scan', file, '-q', '-o', 'json']).stdout) as JsonReport;
+    assert.equal(report.summary.resources, 10);
+    assert.deepEqual(report.errors, []);
+  });
+
+  it('does not break pss, netpol or rbac', () => {
+    for (const args of [
+      ['pss', 'check', file, '-o', 'json'],
+      ['netpol', 'coverage', file, '-o', 'json'],
+      ['rbac', 'who-can', 'constructor', '__proto__', file, '-A', '-o', 'json'],
+      ['rbac', 'subject', 'ServiceAccount:constructor/toString', file, '-o', 'json'],
+    ]) {
+      const run = runCli(args);
+      assert.ok(run.code === 0 || run.code === 1, `${args.join(' ')}: ${run.code} ${run.stderr}`);
+      assert.doesNotThrow(() => JSON.parse(run.stdout), args.join(' '));
+    }
+    const unknownKind = runCli(['rbac', 'subject', 'constructor:x', file]);
+    assert.equal(unknownKind.code, 2);
+    assert.match(unknownKind.stderr, /unknown subject kind "constructor"/);
+  });
+});

@@ -20,7 +20,7 @@ const ctx = { config: setup.config };
 function scanFile(file: string): FileOutcome {
   const read = readBounded(file, setup.maxFileBytes);
   if ('error' in read) return read;
-  const outcome = scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, (resource) => inventoryRecord(resource, checks, false));
+  const outcome = scanText(read.text, { source: 'file', file }, checks, ctx, setup.limits, (resource) => inventoryRecord(resource, checks));
   packFindings(outcome, byId);
   return outcome;
 }

@@ -8,7 +8,7 @@ import { CheckSet, evaluateInventory, evaluateResource, exclusionOf } from './ev
 import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
-import { compactForInventory } from '../inventory/compact.js';
+import { compactForInventory, InventoryCopier } from '../inventory/compact.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
 import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
@@ -88,6 +88,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   const summary = emptySummary();
   const errors = [...initialErrors];
   const inventory = new Inventory();
+  const copier = new InventoryCopier();
   const tally = new PostureTally(checks.all, options.config);
 
   const record = (finding: Finding) => {
@@ -109,7 +110,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     summary.files += 1;
     errors.push(...outcome.errors);
     summary.skippedDocuments += outcome.skipped;
-    for (const resource of outcome.retained) inventory.add(resource);
+    for (const resource of outcome.retained) inventory.add(copier.copy(resource));
     for (const scanned of outcome.scanned) {
       summary.resources += 1;
       if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) tally.evaluated(id);
@@ -211,13 +212,13 @@ function totalBytes(files: readonly string[], enough: number): number {
 }
 
 /**
- * What the inventory keeps of a resource: a compact copy (inventory/compact.ts), or nothing for
- * the kinds it drops and when no cross-resource check runs (then memory is bounded by the largest
- * file). `clone: false` in a worker, whose reply is a copy already.
+ * What the inventory keeps of a resource: a compact projection (inventory/compact.ts; copied when
+ * merged), or nothing for the kinds it drops and when no cross-resource check runs (then memory is
+ * bounded by the largest file).
  */
-export function inventoryRecord(resource: Resource, checks: CheckSet, clone = true): Resource | undefined {
+export function inventoryRecord(resource: Resource, checks: CheckSet): Resource | undefined {
   if (checks.inventory.length === 0 || !Inventory.retains(resource)) return undefined;
-  return compactForInventory(resource, clone);
+  return compactForInventory(resource);
 }
 
 /**

@@ -1,19 +1,26 @@
 /**
  * What the inventory keeps of a resource: the resource without the fields that no cross-resource
- * check reads, as a copy that shares nothing with its file's text.
+ * check reads, copied so that it shares nothing with its file's text and nothing it need not hold.
  *
  * Why: the inventory lives until the end of a scan, so whatever it holds grows with the estate.
  * The per-resource checks see whole resources while their file is parsed; the cross-resource
  * checks need relations (labels, selectors, service accounts, ports, RBAC rules) and the fields
  * Pod Security evaluates (namespace-enforce-rejects). Container commands, arguments, environment,
  * images, resources and mounts, scheduling constraints, `status`, `managedFields` and
- * `last-applied-configuration` are dropped: they are most of a workload's size. Strings parsed
- * from a file can be slices of the whole file's text; the copy (structured clone) lets that text go.
+ * `last-applied-configuration` are dropped: they are most of a workload's size.
+ *
+ * `compactForInventory` projects (sharing the unchanged parts, cheap to send from a worker);
+ * `InventoryCopier` then makes the record the inventory holds:
+ *  - strings are interned: an estate repeats the same namespaces, labels, kinds and names across
+ *    thousands of resources (about one string in ten is distinct), and each canonical copy is a
+ *    fresh string, never a slice that would keep its whole file's text alive;
+ *  - position tables are packed into shared chunks instead of one buffer per resource.
+ * Together these halve the inventory's heap per resource (docs/benchmarks.md).
  *
  * test/inventory-compact.test.ts checks that the cross-resource checks give the same findings on
  * compact and whole resources.
  */
-import type { JsonObject, JsonValue, Resource } from '../resources/types.js';
+import type { JsonObject, JsonValue, Provenance, Resource } from '../resources/types.js';
 import { CONTAINER_TYPES, isObject, podTemplatePath } from '../resources/workloads.js';
 
 /** Container fields no cross-resource check reads. */
@@ -32,13 +39,86 @@ const POD_SPEC_DROPPED = new Set([
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/** The resource without what the inventory drops; unchanged parts are shared with the original. */
+export function compactForInventory(resource: Resource): Resource {
+  return { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
+}
+
+/** From this length V8 makes a substring a slice of its parent string instead of a copy. */
+const SLICE_MIN_LENGTH = 13;
+
+/** Int32 slots per chunk of packed position tables (256 KiB). */
+const POSITION_CHUNK = 65_536;
+
 /**
- * The inventory's copy of a resource (see the module comment). `clone: false` shares the unchanged
- * parts with the original: for a worker, whose reply to the main thread is a copy anyway.
+ * Deep copies of inventory records with interned strings and packed position tables (see the
+ * module comment). One per scan: its string table lives as long as the inventory.
  */
-export function compactForInventory(resource: Resource, clone = true): Resource {
-  const compact = { ...resource, provenance: { ...resource.provenance }, object: projectForInventory(resource) };
-  return clone ? structuredClone(compact) : compact;
+export class InventoryCopier {
+  private readonly strings = new Map<string, string>();
+  private chunk = new Int32Array(0);
+  private used = 0;
+
+  copy(resource: Resource): Resource {
+    const copy: Resource = {
+      ...resource,
+      apiVersion: this.intern(resource.apiVersion),
+      kind: this.intern(resource.kind),
+      name: this.intern(resource.name),
+      provenance: this.copyProvenance(resource.provenance),
+      object: this.copyObject(resource.object),
+    };
+    if (resource.namespace !== undefined) copy.namespace = this.intern(resource.namespace);
+    return copy;
+  }
+
+  private copyProvenance(provenance: Provenance): Provenance {
+    const copy: Provenance = { ...provenance };
+    if (provenance.file !== undefined) copy.file = this.intern(provenance.file);
+    if (provenance.itemPath) copy.itemPath = provenance.itemPath.map((step) => (typeof step === 'string' ? this.intern(step) : step));
+    if (provenance.positions) copy.positions = this.pack(provenance.positions);
+    return copy;
+  }
+
+  private copyValue(value: JsonValue): JsonValue {
+    if (typeof value === 'string') return this.intern(value);
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item) => this.copyValue(item));
+    return this.copyObject(value);
+  }
+
+  private copyObject(object: JsonObject): JsonObject {
+    const copy: JsonObject = {};
+    for (const key of Object.keys(object)) {
+      const value = this.copyValue(object[key]!);
+      if (key === '__proto__') Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: true });
+      else copy[key] = value;
+    }
+    return copy;
+  }
+
+  private intern(text: string): string {
+    let canonical = this.strings.get(text);
+    if (canonical === undefined) {
+      // A new string with the same characters: `text` may be a slice of a whole file.
+      canonical = text.length < SLICE_MIN_LENGTH ? text : (JSON.parse(JSON.stringify(text)) as string);
+      this.strings.set(canonical, canonical);
+    }
+    return canonical;
+  }
+
+  /** A view of `table` in a shared chunk. */
+  private pack(table: Int32Array): Int32Array {
+    if (table.length > POSITION_CHUNK / 8) return table.slice();
+    if (this.used + table.length > this.chunk.length) {
+      this.chunk = new Int32Array(POSITION_CHUNK);
+      this.used = 0;
+    }
+    const view = this.chunk.subarray(this.used, this.used + table.length);
+    view.set(table);
+    this.used += table.length;
+    return view;
+  }
 }
 
 /** The resource's object without the fields the inventory drops (unchanged parts shared). */

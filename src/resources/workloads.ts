@@ -23,23 +23,24 @@ export interface PodTemplate {
   containers: ContainerRef[];
 }
 
-const POD_TEMPLATE_PATHS: Record<string, readonly string[]> = {
-  Pod: [],
-  Deployment: ['spec', 'template'],
-  StatefulSet: ['spec', 'template'],
-  DaemonSet: ['spec', 'template'],
-  ReplicaSet: ['spec', 'template'],
-  ReplicationController: ['spec', 'template'],
-  Job: ['spec', 'template'],
-  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
-  PodTemplate: ['template'],
-};
+// A Map, not an object literal: a kind is input, and `kind: constructor` must not find Object's.
+const POD_TEMPLATE_PATHS = new Map<string, readonly string[]>([
+  ['Pod', []],
+  ['Deployment', ['spec', 'template']],
+  ['StatefulSet', ['spec', 'template']],
+  ['DaemonSet', ['spec', 'template']],
+  ['ReplicaSet', ['spec', 'template']],
+  ['ReplicationController', ['spec', 'template']],
+  ['Job', ['spec', 'template']],
+  ['CronJob', ['spec', 'jobTemplate', 'spec', 'template']],
+  ['PodTemplate', ['template']],
+]);
 
-export const POD_TEMPLATE_KINDS: readonly string[] = Object.keys(POD_TEMPLATE_PATHS);
+export const POD_TEMPLATE_KINDS: readonly string[] = [...POD_TEMPLATE_PATHS.keys()];
 
 /** Where a kind holds its pod template (`[]`: a Pod is its own), or undefined for kinds without one. */
 export function podTemplatePath(kind: string): readonly string[] | undefined {
-  return POD_TEMPLATE_PATHS[kind];
+  return POD_TEMPLATE_PATHS.get(kind);
 }
 
 /** The container lists of a pod spec, in the order the kubelet starts them. */
@@ -57,6 +58,31 @@ export function asArray(value: JsonValue | undefined): JsonValue[] {
   return Array.isArray(value) ? value : [];
 }
 
+interface TemplatePaths {
+  specPath: string;
+  metadataPath: string;
+  /** Container paths by list and index, made once: every check of every workload asks for them. */
+  containers: Record<ContainerType, string[]>;
+}
+
+const TEMPLATE_PATHS = new Map<string, TemplatePaths>(
+  [...POD_TEMPLATE_PATHS].map(([kind, segments]) => {
+    const prefix = segments.join('.');
+    const paths: TemplatePaths = {
+      specPath: prefix ? `${prefix}.spec` : 'spec',
+      metadataPath: prefix ? `${prefix}.metadata` : 'metadata',
+      containers: { containers: [], initContainers: [], ephemeralContainers: [] },
+    };
+    return [kind, paths];
+  }),
+);
+
+function containerPath(paths: TemplatePaths, type: ContainerType, index: number): string {
+  const list = paths.containers[type];
+  while (list.length <= index) list.push(`${paths.specPath}.${type}[${list.length}]`);
+  return list[index]!;
+}
+
 /** The pod template of a Pod or workload, or undefined for other kinds (and for malformed specs). */
 export function podTemplateOf(resource: Resource): PodTemplate | undefined {
   const segments = podTemplatePath(resource.kind);
@@ -66,17 +92,15 @@ export function podTemplateOf(resource: Resource): PodTemplate | undefined {
     holder = isObject(holder) ? holder[segment] : undefined;
   }
   if (!isObject(holder) || !isObject(holder.spec)) return undefined;
-  const prefix = segments.join('.');
-  const specPath = prefix ? `${prefix}.spec` : 'spec';
-  const metadataPath = prefix ? `${prefix}.metadata` : 'metadata';
+  const paths = TEMPLATE_PATHS.get(resource.kind)!;
   const spec = holder.spec;
   const containers: ContainerRef[] = [];
   for (const type of CONTAINER_TYPES) {
     asArray(spec[type]).forEach((container, index) => {
       if (!isObject(container)) return;
       const name = typeof container.name === 'string' ? container.name : `#${index}`;
-      containers.push({ name, type, index, path: `${specPath}.${type}[${index}]`, container });
+      containers.push({ name, type, index, path: containerPath(paths, type, index), container });
     });
   }
-  return { resource, spec, metadata: asObject(holder.metadata), specPath, metadataPath, containers };
+  return { resource, spec, metadata: asObject(holder.metadata), specPath: paths.specPath, metadataPath: paths.metadataPath, containers };
 }

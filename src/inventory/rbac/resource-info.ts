@@ -50,11 +50,16 @@ const KNOWN: Record<string, ResourceInfo> = {
 
 /** The API group of a well-known resource; the core group ("") when unknown. */
 export function defaultApiGroup(resource: string): string {
-  return KNOWN[resource]?.group ?? '';
+  return knownResource(resource)?.group ?? '';
+}
+
+/** Rules name resources freely: `resources: [constructor]` must not find Object's. */
+function knownResource(resource: string): ResourceInfo | undefined {
+  return Object.hasOwn(KNOWN, resource) ? KNOWN[resource] : undefined;
 }
 
 /** True for well-known cluster-scoped resources of the given group. */
 export function isClusterScoped(resource: string, group: string): boolean {
-  const info = KNOWN[resource];
+  const info = knownResource(resource);
   return info !== undefined && info.group === group && info.clusterScoped === true;
 }

@@ -75,7 +75,8 @@ const KIND_ALIASES: Record<string, SubjectKind> = {
 export function parseSubjectSpec(spec: string): SubjectRef | string {
   const colon = spec.indexOf(':');
   if (colon <= 0) return `"${spec}" is not KIND:[NS/]NAME (KIND is User, Group or ServiceAccount)`;
-  const kind = KIND_ALIASES[spec.slice(0, colon).toLowerCase()];
+  const alias = spec.slice(0, colon).toLowerCase();
+  const kind = Object.hasOwn(KIND_ALIASES, alias) ? KIND_ALIASES[alias] : undefined;
   const rest = spec.slice(colon + 1);
   if (!kind) return `unknown subject kind "${spec.slice(0, colon)}" (User, Group or ServiceAccount)`;
   if (rest === '') return `"${spec}" names no subject`;
