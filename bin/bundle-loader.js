@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { Script } from 'node:vm';
+import { constants, Script } from 'node:vm';
 
 /** The code cache file of a bundle. */
 export const cacheFileOf = (file) => `${file}.v8cache`;
@@ -31,7 +31,9 @@ export function loadBundle(file, { useCache = true } = {}) {
   const source = readFileSync(file, 'utf8');
   const cachedData = useCache ? freshCache(file) : undefined;
   const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new Script(wrapped, { filename: file, cachedData });
+  // import() inside the bundle (of a module esbuild left external) resolves as in any module here.
+  const importModuleDynamically = constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ?? ((specifier) => import(specifier));
+  const script = new Script(wrapped, { filename: file, cachedData, importModuleDynamically });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   const cache = cachedData === undefined ? 'absent' : script.cachedDataRejected ? 'rejected' : 'accepted';

@@ -151,18 +151,34 @@ export interface InventoryEvaluation {
   errors: CheckFailure[];
 }
 
-/** Runs the cross-resource checks once the inventory is complete; a throwing check does not stop the others. */
-export function evaluateInventory(inventory: Inventory, checks: CheckSet, ctx: CheckContext): InventoryEvaluation {
-  const findings: Finding[] = [];
-  const errors: CheckFailure[] = [];
+/** The outcome of one cross-resource check: its findings, or why it failed (then it has none). */
+export type InventoryCheckResult = { check: Check; findings: Finding[] } | { check: Check; error: CheckFailure };
+
+/**
+ * Runs the cross-resource checks once the inventory is complete, one at a time: each check's
+ * findings are handed over before the next check runs, so a scan holds one check's findings at a
+ * time. A throwing check does not stop the others.
+ */
+export function* inventoryCheckResults(inventory: Inventory, checks: CheckSet, ctx: CheckContext): Generator<InventoryCheckResult> {
   for (const check of checks.inventory) {
-    const before = findings.length;
+    const findings: Finding[] = [];
     try {
       for (const violation of check.check(inventory, ctx)) findings.push(toFinding(check, violation.resource, violation, ctx));
     } catch (error) {
-      findings.length = before;
-      errors.push(checkFailure(check, undefined, error));
+      yield { check, error: checkFailure(check, undefined, error) };
+      continue;
     }
+    yield { check, findings };
+  }
+}
+
+/** Every cross-resource check's findings at once (for callers that want them all). */
+export function evaluateInventory(inventory: Inventory, checks: CheckSet, ctx: CheckContext): InventoryEvaluation {
+  const findings: Finding[] = [];
+  const errors: CheckFailure[] = [];
+  for (const result of inventoryCheckResults(inventory, checks, ctx)) {
+    if ('error' in result) errors.push(result.error);
+    else findings.push(...result.findings);
   }
   return { findings, errors };
 }

@@ -4,7 +4,7 @@
  * feed it units or resources; reporters consume its events.
  */
 import type { Check, CheckContext } from './check.js';
-import { CheckSet, evaluateInventory, evaluateResource, exclusionOf } from './evaluate.js';
+import { CheckSet, evaluateResource, exclusionOf, inventoryCheckResults } from './evaluate.js';
 import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -126,7 +126,6 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   };
 
   const pool = await openPool(units, options);
-  let inventoryFindings: Finding[];
   const failedInventoryChecks = new Set<string>();
   try {
     let done = 0;
@@ -140,27 +139,30 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
 
     // Cross-resource findings point all over the estate: resources with a position table (recorded
     // at the first parse) are located from it; the files of the others are parsed again, each once
-    // for all of its findings (in the workers when there are some).
+    // per check for all of its findings (in the workers when there are some). Each check's findings
+    // are reported before the next check runs.
     deferLocations();
-    try {
-      const evaluation = evaluateInventory(inventory, checks, ctx);
-      inventoryFindings = evaluation.findings;
-      errors.push(...evaluation.errors);
-      for (const failure of evaluation.errors) failedInventoryChecks.add(failure.checkId);
-    } finally {
+    for (const result of inventoryCheckResults(inventory, checks, ctx)) {
       await locateDeferred(pool);
+      if ('error' in result) {
+        errors.push(result.error);
+        failedInventoryChecks.add(result.check.id);
+      } else {
+        result.findings.forEach(record);
+        sink.inventoryFindings?.(result.findings);
+      }
+      deferLocations();
     }
+    await locateDeferred(pool);
   } finally {
     await pool?.close();
   }
-  inventoryFindings.forEach(record);
   for (const check of checks.inventory) {
     if (failedInventoryChecks.has(check.id)) continue;
     if (check.inputKinds.some((kind) => inventory.ofKind(kind).some((r) => exclusionOf(r, ctx) === undefined))) {
       tally.evaluated(check.id);
     }
   }
-  sink.inventoryFindings?.(inventoryFindings);
   return { summary, controls: tally.controls(), errors, checks: checks.all, inventory };
 }
 
