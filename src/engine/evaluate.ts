@@ -156,11 +156,16 @@ export type InventoryCheckResult = { check: Check; findings: Finding[] } | { che
 
 /**
  * Runs the cross-resource checks once the inventory is complete, one at a time: each check's
- * findings are handed over before the next check runs, so a scan holds one check's findings at a
- * time. A throwing check does not stop the others.
+ * findings are handed over before the next check runs, and the analyses the checks of one domain
+ * share (RBAC model, NetworkPolicy selection) are released when the next domain starts, so a scan
+ * holds one check's findings and one domain's analyses at a time. A throwing check does not stop
+ * the others.
  */
 export function* inventoryCheckResults(inventory: Inventory, checks: CheckSet, ctx: CheckContext): Generator<InventoryCheckResult> {
+  let domain: string | undefined;
   for (const check of checks.inventory) {
+    if (domain !== undefined && check.domain !== domain) inventory.releaseDerived();
+    domain = check.domain;
     const findings: Finding[] = [];
     try {
       for (const violation of check.check(inventory, ctx)) findings.push(toFinding(check, violation.resource, violation, ctx));

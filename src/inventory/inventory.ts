@@ -12,6 +12,7 @@ export class Inventory {
   private readonly byNamespace = new Map<string, Resource[]>();
   private readonly namespaceObjects = new Map<string, Resource>();
   private templates: PodTemplate[] | undefined;
+  private readonly derivedValues = new Map<string, { size: number; value: unknown }>();
   private count = 0;
 
   static of(resources: Iterable<Resource>): Inventory {
@@ -55,6 +56,28 @@ export class Inventory {
   /** Every namespace named by a Namespace object or used by a namespaced resource. */
   namespaceNames(): string[] {
     return [...new Set([...this.namespaceObjects.keys(), ...this.byNamespace.keys()])].sort();
+  }
+
+  /**
+   * A value computed from the inventory that several checks share (the RBAC model, NetworkPolicy
+   * selection, …): built on first use, rebuilt if resources were added since.
+   */
+  derived<T>(key: string, build: () => T): T {
+    const hit = this.derivedValues.get(key);
+    if (hit && hit.size === this.count) return hit.value as T;
+    const value = build();
+    this.derivedValues.set(key, { size: this.count, value });
+    return value;
+  }
+
+  /**
+   * Forgets derived values and the pod template list (they are rebuilt when asked for again): an
+   * estate's analyses together outweigh the inventory, so a scan keeps only those of the checks
+   * running now.
+   */
+  releaseDerived(): void {
+    this.derivedValues.clear();
+    this.templates = undefined;
   }
 
   /** Every Pod and pod template (Deployments, CronJobs, …). */

@@ -18,8 +18,6 @@ import { labelsOf, type Labels, type LabelSelector } from '../label-selector.js'
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-const cache = new WeakMap<Inventory, { size: number; analysis: NetpolAnalysis }>();
-
 export class NetpolAnalysis {
   private readonly podsByNamespace = new Map<string, NetpolPod[]>();
   private readonly indexByNamespace = new Map<string, PodIndex>();
@@ -45,11 +43,7 @@ export class NetpolAnalysis {
 
   /** The analysis of an inventory, shared by every check of a run (rebuilt when the inventory grew). */
   static cached(inventory: Inventory): NetpolAnalysis {
-    const hit = cache.get(inventory);
-    if (hit && hit.size === inventory.size) return hit.analysis;
-    const analysis = NetpolAnalysis.of(inventory);
-    cache.set(inventory, { size: inventory.size, analysis });
-    return analysis;
+    return inventory.derived('netpol-analysis', () => NetpolAnalysis.of(inventory));
   }
 
   static of(inventory: Inventory): NetpolAnalysis {

@@ -29,6 +29,7 @@ interface InventoryLike {
   size: number;
   ofKind(...kinds: string[]): Resource[];
   podTemplates(): PodTemplate[];
+  derived<T>(key: string, build: () => T): T;
 }
 
 interface Exposure {
@@ -103,11 +104,7 @@ export class ServiceAccountUsage {
   private readonly namespacesWithAccounts = new Set<string>();
 
   static of(inventory: InventoryLike): ServiceAccountUsage {
-    const cached = usageCache.get(inventory);
-    if (cached && cached.size === inventory.size) return cached.usage;
-    const usage = new ServiceAccountUsage(inventory);
-    usageCache.set(inventory, { size: inventory.size, usage });
-    return usage;
+    return inventory.derived('service-account-usage', () => new ServiceAccountUsage(inventory));
   }
 
   private constructor(inventory: InventoryLike) {
@@ -157,4 +154,3 @@ export class ServiceAccountUsage {
   }
 }
 
-const usageCache = new WeakMap<object, { size: number; usage: ServiceAccountUsage }>();

@@ -7,6 +7,7 @@
  * grants its Role or ClusterRole inside the binding's namespace only, and never grants non-resource URLs or
  * cluster-scoped resources.
  */
+import type { Inventory } from '../inventory.js';
 import type { Resource } from '../../resources/types.js';
 import { asArray, asObject } from '../../resources/workloads.js';
 import { BUILTIN_CLUSTER_ROLE_RULES, isSystemDefault } from './defaults.js';
@@ -297,13 +298,7 @@ function compareVia(a: Via, b: Via): number {
     || compareText(roleLabel(a.role), roleLabel(b.role));
 }
 
-const cache = new WeakMap<object, { size: number; model: RbacModel }>();
-
-/** The model of an inventory, built once and shared by every check of a run. */
-export function rbacModelOf(inventory: { size: number; ofKind(...kinds: string[]): Resource[] }): RbacModel {
-  const cached = cache.get(inventory);
-  if (cached && cached.size === inventory.size) return cached.model;
-  const model = RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS));
-  cache.set(inventory, { size: inventory.size, model });
-  return model;
+/** The model of an inventory, built once and shared by the checks of a run that need it. */
+export function rbacModelOf(inventory: Inventory): RbacModel {
+  return inventory.derived('rbac-model', () => RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS)));
 }
