@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { generateCorpus } from '../bench/corpus.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { CheckSet, evaluateInventory } from '../src/engine/evaluate.js';
-import { compactForInventory, projectForInventory } from '../src/inventory/compact.js';
+import { compactForInventory, InventoryCopier, projectForInventory } from '../src/inventory/compact.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
 import type { Finding, Resource } from '../src/resources/types.js';
@@ -128,5 +128,30 @@ status: { replicas: 1 }
     assert.equal((resource!.object.status as { replicas: number }).replicas, 1);
     assert.notEqual(compact.provenance, resource!.provenance);
     assert.deepEqual({ ...compact, object: undefined }, { ...resource!, object: undefined });
+  });
+
+  it('are copied whole by InventoryCopier: same values, keys, order and positions, nothing shared', () => {
+    const resources = resourcesOf([join(projectRoot, 'examples', 'estate')]).concat(parseManifestText(`apiVersion: v1
+kind: ConfigMap
+metadata: { name: odd, namespace: shop, labels: { "__proto__": x, constructor: y } }
+data: { "__proto__": "a", list: [1, true, null, "two", { deep: [[]] }] }
+`, { source: 'file', file: 'odd.yaml' }).resources);
+    const copier = new InventoryCopier();
+    const copies: Array<[Int32Array, Int32Array]> = [];
+    for (const [i, resource] of resources.entries()) {
+      const table = new Int32Array(i % 3 === 0 ? 20_000 : 12).map((_, j) => j * 7 + i);
+      const original = { ...resource, provenance: { ...resource.provenance, positions: table } };
+      const copy = copier.copy(original);
+      assert.deepEqual(copy, original, resource.name);
+      assert.deepEqual(Object.keys(copy.object), Object.keys(resource.object));
+      assert.notEqual(copy.object, resource.object);
+      assert.notEqual(copy.provenance.positions, table, 'the table is copied, not shared');
+      copies.push([copy.provenance.positions!, table]);
+    }
+    // Packed tables share chunks: none may overwrite another.
+    for (const [copy, table] of copies) assert.deepEqual([...copy], [...table]);
+    const odd = copier.copy(resources.at(-1)!);
+    assert.deepEqual(Object.keys((odd.object.metadata as { labels: object }).labels), ['__proto__', 'constructor']);
+    assert.equal(Object.getPrototypeOf(odd.object.data), Object.prototype, 'a __proto__ key stays a key');
   });
 });
