@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.js';
-import { ConfigError, DEFAULT_CONFIG, fieldName, loadConfig, namespaceExclusionReason, parseConfigText } from '../src/isms/config.js';
+import { ConfigError, DEFAULT_CONFIG, fieldName, loadConfig, matchesNamespacePattern, namespaceExclusionReason, parseConfigText } from '../src/isms/config.js';
 import { tempTree } from './support/scan-output.js';
 import { projectRoot } from './support/paths.js';
 
@@ -119,5 +119,34 @@ describe('annexa.yaml validation', () => {
     const dir = tempTree({ 'annexa.yaml': 'checks: { disabled: [no.such-check] }\n', 'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nspec: { containers: [{ name: a, image: a }] }\n' });
     const code = await main(['node', 'annexa', 'scan', join(dir, 'pod.yaml'), '--config', join(dir, 'annexa.yaml'), '-o', 'json', '--output-file', join(dir, 'out.json')]);
     assert.equal(code, 2);
+  });
+
+  it('matches namespace patterns exactly like the shell glob they look like', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['*', '', true], ['*', 'shop', true], ['shop', 'shop', true], ['shop', 'shops', false], ['shop*', 'shop', true],
+      ['shop-*', 'shop-eu', true], ['*-system', 'kube-system', true], ['*-system', 'kube-systems', false],
+      ['team-?', 'team-a', true], ['team-?', 'team-ab', false], ['?', '', false], ['a*b*c', 'aXbYc', true], ['a*b*c', 'aXbY', false],
+      ['**', 'x', true], ['*a', 'ba', true], ['*a', 'ab', false], ['a.b', 'a.b', true], ['a.b', 'axb', false], ['[ab]', 'a', false], ['[ab]', '[ab]', true],
+    ];
+    for (const [pattern, name, expected] of cases) assert.equal(matchesNamespacePattern(pattern, name), expected, `${pattern} ~ ${name}`);
+  });
+
+  it('agrees with a reference regular expression on generated patterns and names', () => {
+    const reference = (pattern: string, name: string): boolean =>
+      new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(name);
+    let seed = 7;
+    const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    const word = (alphabet: string, length: number): string => Array.from({ length }, () => alphabet[next(alphabet.length)]).join('');
+    for (let i = 0; i < 5000; i++) {
+      const pattern = word('ab*?', next(7));
+      const name = word('ab', next(8));
+      assert.equal(matchesNamespacePattern(pattern, name), reference(pattern, name), `${pattern} ~ ${name}`);
+    }
+  });
+
+  it('a pattern of many wildcards against a long name that does not match is answered (no catastrophic backtracking)', () => {
+    const pattern = `${'*a'.repeat(40)}*b`;
+    assert.equal(matchesNamespacePattern(pattern, 'a'.repeat(253)), false);
+    assert.equal(matchesNamespacePattern(pattern, `${'a'.repeat(252)}b`), true);
   });
 });

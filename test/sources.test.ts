@@ -146,3 +146,39 @@ describe('files', () => {
     assert.equal(parseSize('lots'), undefined);
   });
 });
+
+describe('YAML 1.1 tags and collection keys', () => {
+  const origin = { source: 'file' as const, file: 'tags.yaml' };
+
+  it('gives tagged values the JSON form kubectl would send: base64 bytes, sets as maps, omaps as lists, timestamps as text', () => {
+    const bytes = Buffer.alloc(300_000, 7);
+    const text = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: c, labels: !!set {a, b}}', 'data:',
+      `  blob: !!binary ${bytes.toString('base64')}`, '  when: !!timestamp 2001-12-14t21:59:43.10-05:00', '  order: !!omap [{x: 1}, {y: [!!binary aGk=]}]', '',
+    ].join('\n');
+    const parsed = parseManifestText(text, origin);
+    assert.deepEqual(parsed.errors, []);
+    const object = parsed.resources[0]!.object as Record<string, Record<string, unknown>>;
+    assert.deepEqual(object.metadata!.labels, { a: null, b: null });
+    assert.equal(object.data!.blob, bytes.toString('base64'));
+    assert.equal(object.data!.when, '2001-12-15T02:59:43.100Z');
+    assert.deepEqual(object.data!.order, [{ x: 1 }, { y: ['aGk='] }]);
+    parsed.release();
+  });
+
+  it('a map key that is a collection becomes its text without a warning on stderr', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const parsed = parseManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {[a, b]: c}\n', origin);
+      assert.deepEqual(parsed.errors, []);
+      assert.deepEqual(Object.keys((parsed.resources[0]!.object as { data: object }).data), ['[ a, b ]']);
+      parsed.release();
+      await new Promise((resolve) => setImmediate(resolve)); // process warnings are emitted on a later tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    assert.deepEqual(warnings.map((w) => w.message), []);
+  });
+});

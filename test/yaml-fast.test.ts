@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { generateCorpus } from '../bench/corpus.js';
 import { expandPaths } from '../src/sources/files.js';
+import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { parseFast, parseFull, positionInTable, type SourceDocuments } from '../src/sources/yaml-parse.js';
 import { conformanceDir, projectRoot } from './support/paths.js';
 
@@ -223,3 +224,71 @@ describe('fast YAML path', () => {
     }
   });
 });
+
+/**
+ * Errors as compared with `parseAllDocuments`: all of them, in any order (a document with duplicate
+ * keys lists its errors in source order), and a duplicate key error at the key itself, where `yaml`
+ * places it at the end of what precedes the key (after an empty value, the end of the previous line).
+ */
+function comparableErrors(errors: Document.Parsed['errors']): string[] {
+  return errors.map((e) => JSON.stringify(e.code === 'DUPLICATE_KEY' ? [e.code] : [e.code, e.pos, e.linePos, e.message])).sort();
+}
+
+/** The errors `parseAllDocuments` gives with its own (quadratic) duplicate key check, per document. */
+function referenceErrors(text: string): string[][] {
+  const parsed = parseAllDocuments(text, { lineCounter: new LineCounter() }) as Document.Parsed[] | Document.Parsed;
+  return (Array.isArray(parsed) ? parsed : [parsed]).map((doc) => comparableErrors(doc.errors));
+}
+
+/** A duplicate key error names the line and column of its offset. */
+function assertPointsAtKey(lines: LineCounter, error: Document.Parsed['errors'][number]): void {
+  const { line, col } = error.linePos![0];
+  assert.match(error.message, new RegExp(`^Map keys must be unique at line ${line}, column ${col}`));
+  assert.deepEqual(lines.linePos(error.pos[0]), { line, col });
+}
+
+describe('full YAML path: duplicate keys', () => {
+  it('reports duplicate keys as yaml does, pointing at the repeated key, with the same other errors', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'annexa-dupkeys-'));
+    try {
+      generateCorpus(dir, 40, 5);
+      const texts = expandPaths([dir]).units.map((unit) => readFileSync(unit.file, 'utf8'));
+      texts.push(
+        'a: 1\r\nb: 2\r\na: 3\r\n',
+        '{a: 1, b: 2, a: 3}\n',
+        '&x a: 1\n!!str a: 2\n? a\n: 3\n',
+        ': 1\n: 2\n',
+        '1: a\n"1": b\n1: c\n.nan: x\n.nan: y\n',
+        `m:\n${Array.from({ length: 40 }, (_, i) => `  k${i % 30}: v\n`).join('')}`,
+        `- {${'x'.repeat(120)}: 1, ${'x'.repeat(120)}: 2}\n`,
+        'a:\n  b: 1\n  b: [1, {c: 1, c: 2}]\n---\nd: 1\nd: 2\n',
+      );
+      let seed = 4242;
+      const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      const pieces = [':', ' ', '- ', '{', '}', '[', ']', ',', '&a ', '*a', '!!str ', '? ', '\n', '"', '\t', '\r\n'];
+      let withDuplicates = 0;
+      for (let n = 0; n < 1500; n++) {
+        let text = texts[Math.floor(random() * texts.length)]!;
+        const textLines = text.split('\n');
+        for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+          const from = Math.floor(random() * textLines.length);
+          textLines.splice(Math.floor(random() * textLines.length), 0, textLines[from]!);
+        }
+        text = textLines.join('\n');
+        if (random() < 0.5) {
+          const at = Math.floor(random() * text.length);
+          text = text.slice(0, at) + pieces[Math.floor(random() * pieces.length)]! + text.slice(at);
+        }
+        const expected = referenceErrors(text);
+        const { docs, lines } = parseFull(text);
+        assert.deepEqual(docs.map((doc) => comparableErrors(doc.errors)), expected, JSON.stringify(text));
+        for (const doc of docs) for (const error of doc.errors) if (error.code === 'DUPLICATE_KEY') assertPointsAtKey(lines, error);
+        if (expected.some((errors) => errors.some((e) => e.startsWith('["DUPLICATE_KEY"')))) withDuplicates += 1;
+      }
+      assert.ok(withDuplicates > 250, `${withDuplicates} texts had duplicate keys`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -153,29 +153,41 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), knownCheckIds
   return { config: parseConfigText(text, explicit ?? 'annexa.yaml', knownCheckIds), file };
 }
 
-const compiledGlobs = new Map<string, RegExp>();
-
-function globToRegExp(pattern: string): RegExp {
-  let compiled = compiledGlobs.get(pattern);
-  if (!compiled) {
-    // `s`: a wildcard matches any character, so that no odd namespace name slips out of `include: ["*"]`.
-    compiled = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-    if (compiledGlobs.size < 1024) compiledGlobs.set(pattern, compiled);
-  }
-  return compiled;
-}
-
-/** Whether a namespace matches a scope pattern (`*` any run of characters, `?` one character). */
+/**
+ * Whether a namespace matches a scope pattern (`*` any run of characters, `?` one character).
+ * Greedy matching that backtracks only to the last `*`: at most pattern × name steps, so a
+ * pattern such as `*a*a*a*b` cannot stall the scan the way a backtracking regular expression does.
+ */
 export function matchesNamespacePattern(pattern: string, namespace: string): boolean {
-  return globToRegExp(pattern).test(namespace);
+  let p = 0;
+  let n = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (n < namespace.length) {
+    const token = pattern[p];
+    if (token === '*') {
+      starAt = p++;
+      resumeAt = n;
+    } else if (token !== undefined && (token === '?' || token === namespace[n])) {
+      p++;
+      n++;
+    } else if (starAt >= 0) {
+      p = starAt + 1;
+      n = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (pattern[p] === '*') p++;
+  return p === pattern.length;
 }
 
 /** Why a namespace is outside the ISMS scope, or undefined when it is in scope. */
 export function namespaceExclusionReason(config: AnnexaConfig, namespace: string | undefined): string | undefined {
   if (namespace === undefined) return undefined;
   const { include, exclude } = config.scope.namespaces;
-  const excluded = exclude.find((entry) => globToRegExp(entry.name).test(namespace));
+  const excluded = exclude.find((entry) => matchesNamespacePattern(entry.name, namespace));
   if (excluded) return excluded.justification;
-  if (!include.some((pattern) => globToRegExp(pattern).test(namespace))) return 'not in scope.namespaces.include';
+  if (!include.some((pattern) => matchesNamespacePattern(pattern, namespace))) return 'not in scope.namespaces.include';
   return undefined;
 }

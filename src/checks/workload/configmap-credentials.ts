@@ -3,18 +3,32 @@ import type { Violation } from '../../engine/check.js';
 import { looksLikeCredential } from '../../resources/redact.js';
 import { asObject, isPlaceholderValue, joinPath } from './util.js';
 
-/** `NAME=value`, `NAME: value` or `"name": "value"` lines inside a configuration file held by one key. */
-const ASSIGNMENT = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?(.*?)["']?,?\s*$/;
+/** The `NAME=`, `NAME: ` or `"name": "` start of a setting line inside a configuration file held by one key. */
+const SETTING_START = /^\s*(?:export\s+)?["']?([A-Za-z_][\w.-]*)["']?\s*[=:]\s*["']?/;
+const LINE_BREAKS = /[\r\u2028\u2029]/;
+
+/**
+ * The name and value of a setting line, without the quotes, trailing comma and spaces around the
+ * value. The end of the line is trimmed by hand: a lazy `(.*?)\s*$` pattern is quadratic on long
+ * runs of spaces.
+ */
+export function settingOf(line: string): { name: string; value: string } | undefined {
+  const start = SETTING_START.exec(line);
+  if (!start) return undefined;
+  let value = line.slice(start[0].length).trimEnd();
+  if (value.endsWith(',')) value = value.slice(0, -1);
+  if (value.endsWith('"') || value.endsWith("'")) value = value.slice(0, -1);
+  if (LINE_BREAKS.test(value)) return undefined;
+  return { name: start[1] ?? '', value };
+}
 
 /** The names of credential-looking settings in one ConfigMap value (the value itself, or lines of a file). */
 export function credentialNames(key: string, value: string): string[] {
   const names = new Set<string>();
   if (!value.includes('\n') && !isPlaceholderValue(value) && looksLikeCredential(key, value)) names.add(key);
   for (const line of value.split('\n')) {
-    const match = ASSIGNMENT.exec(line);
-    if (!match) continue;
-    const [, name = '', setting = ''] = match;
-    if (!isPlaceholderValue(setting) && looksLikeCredential(name, setting)) names.add(name);
+    const setting = settingOf(line);
+    if (setting && !isPlaceholderValue(setting.value) && looksLikeCredential(setting.name, setting.value)) names.add(setting.name);
   }
   return [...names];
 }
