@@ -7,6 +7,7 @@ import {
   compileSelector, compilePolicy, findWorkload, ipBlockAdmits, NetpolAnalysis, parseCidr, PortSet, reach, workloadCoverage,
   type IpBlock, type NetpolPod,
 } from '../src/inventory/netpol/index.js';
+import type { JsonValue } from '../src/resources/types.js';
 
 function analyse(manifest: string): NetpolAnalysis {
   return NetpolAnalysis.of(Inventory.of(parseResources(manifest)));
@@ -74,6 +75,24 @@ describe('label selectors', () => {
     assert.match(bad.problem ?? '', /unknown operator/);
     assert.equal(compileSelector({ matchExpressions: [{ key: 'env', operator: 'In' }] }).matches({ env: 'x' }), false);
   });
+
+  it('a value that is a map or a list is invalid, never converted (a map may have its own toString or valueOf)', () => {
+    const hostile = { toString: 1 };
+    for (const [selector, problem] of [
+      [{ matchExpressions: [{ key: 'env', operator: hostile }] }, 'unknown operator "{"toString":1}" for key "env"'],
+      [{ matchExpressions: [{ key: 'env', operator: 'In', values: [hostile] }] }, 'value {"toString":1} for key "env" is not a string'],
+      [{ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['a', ['b']] }] }, 'value ["b"] for key "env" is not a string'],
+      [{ matchLabels: { env: { valueOf: 1 } } }, 'matchLabels value {"valueOf":1} for key "env" is not a string'],
+      [{ matchLabels: { env: null } }, 'matchLabels value null for key "env" is not a string'],
+    ] as Array<[JsonValue, string]>) {
+      const compiled = compileSelector(selector);
+      assert.equal(compiled.problem, problem);
+      assert.equal(compiled.matches({ env: 'a' }), false);
+      assert.equal(compiled.toString(), `(invalid: ${problem})`);
+    }
+    // Numbers and booleans are read as their text, as in label maps.
+    assert.equal(compileSelector({ matchLabels: { v: 1 }, matchExpressions: [{ key: 'on', operator: 'In', values: [true] }] }).matches({ v: '1', on: 'true' }), true);
+  });
 });
 
 describe('ipBlock and CIDRs', () => {
@@ -97,6 +116,11 @@ describe('ipBlock and CIDRs', () => {
     assert.equal(parseCidr('300.0.0.0/8'), undefined);
   });
 
+  it('records except entries that are not strings as problems, described', () => {
+    const [resource] = parseResources(policy('a', 'p', 'podSelector: {}\ningress:\n  - from: [{ ipBlock: { cidr: "10.0.0.0/8", except: [{ toString: 1 }, [1, 2]] } }]'));
+    assert.deepEqual(compilePolicy(resource!).problems, [{ path: 'spec.ingress[0].from[0].ipBlock.except', message: 'not CIDRs: {"toString":1}, [1,2]' }]);
+  });
+
   it('records unparseable CIDRs as problems of the policy', () => {
     const [resource] = parseResources(policy('a', 'p', 'podSelector: {}\ningress:\n  - from: [{ ipBlock: { cidr: "10.0.0.0/8", except: ["nope"] } }]'));
     assert.deepEqual(compilePolicy(resource!).problems, [{ path: 'spec.ingress[0].from[0].ipBlock.except', message: 'not CIDRs: nope' }]);
@@ -117,6 +141,12 @@ describe('policyTypes defaulting', () => {
     assert.deepEqual(emptyTypes!.types, { ingress: true, egress: true });
     assert.deepEqual(withEgress!.types, { ingress: true, egress: true });
     assert.deepEqual(egressOnly!.types, { ingress: false, egress: true });
+  });
+
+  it('an entry that is not a string counts as declared but selects neither direction', () => {
+    const [compiled] = parseResources(policy('a', 'm', 'podSelector: {}\npolicyTypes: [{ toString: 1 }]\negress: [{}]')).map(compilePolicy);
+    assert.deepEqual(compiled!.types, { ingress: false, egress: false });
+    assert.deepEqual(compiled!.problems, [{ path: 'spec.policyTypes[0]', message: 'unknown policy type "{"toString":1}" (Ingress or Egress)' }]);
   });
 
   it('declared Egress with no rules denies all egress', () => {
@@ -234,6 +264,19 @@ ingress: [{ ports: [{ protocol: UDP }] }]`));
     const result = reach(a, pod(a, 'a/src'), pod(a, 'a/dst'));
     assert.equal(result.allowed, true);
     assert.deepEqual(result.ports.toJSON(), [{ protocol: 'TCP', port: 85, endPort: 90 }]);
+  });
+
+  it('a port or endPort that is neither a number nor a string is invalid (a map, a list, a boolean), never converted', () => {
+    const a = analyse(base + policy('a', 'bad', `podSelector: { matchLabels: { app: dst } }
+ingress: [{ ports: [{ port: { toString: 1 } }, { port: [80] }, { port: true }, { port: 443, endPort: { valueOf: 1 } }] }]`));
+    assert.deepEqual(a.policiesIn('a')[0]!.problems, [
+      { path: 'spec.ingress[0].ports[0].port', message: 'port {"toString":1} is neither a port number nor a port name' },
+      { path: 'spec.ingress[0].ports[1].port', message: 'port [80] is neither a port number nor a port name' },
+      { path: 'spec.ingress[0].ports[2].port', message: 'port true is neither a port number nor a port name' },
+      { path: 'spec.ingress[0].ports[3].endPort', message: 'endPort {"valueOf":1} must be between port 443 and 65535' },
+    ]);
+    // Only the valid part of the entries remains: port 443 without its range.
+    assert.deepEqual(reach(a, pod(a, 'a/src'), pod(a, 'a/dst')).ports.toJSON(), [{ protocol: 'TCP', port: 443 }]);
   });
 
   it('PortSet merges adjacent ranges', () => {

@@ -137,6 +137,28 @@ spec:
     });
   });
 
+  it('reports fields of the wrong type (maps with their own toString or valueOf) as violations, never converting them', () => {
+    const result = evaluatePod(pod(`
+spec:
+  containers:
+    - name: app
+      securityContext: { procMount: { toString: 1 }, capabilities: { add: [{ valueOf: 1 }, SYS_ADMIN, { toString: 1 }], drop: [{ toString: 1 }] } }`),
+    at('restricted', 'latest'));
+    const byCheck = Object.fromEntries(result.violations.map((v) => [v.check, v.detail]));
+    assert.equal(byCheck.procMount_restricted, 'container "app" must not set securityContext.procMount to {"toString":1}');
+    assert.equal(byCheck.capabilities_restricted, 'container "app" must set securityContext.capabilities.drop=["ALL"]; '
+      + 'container "app" must not include "SYS_ADMIN", {"toString":1}, {"valueOf":1} in securityContext.capabilities.add');
+    const baseline = evaluatePod(pod(`
+spec:
+  containers:
+    - name: app
+      securityContext: { procMount: [Unmasked], capabilities: { add: [{ toString: 1 }, NET_BIND_SERVICE] } }`), at('baseline', 'latest'));
+    assert.deepEqual(Object.fromEntries(baseline.violations.map((v) => [v.check, v.detail])), {
+      capabilities_baseline: 'container "app" must not include {"toString":1} in securityContext.capabilities.add',
+      procMount: 'container "app" must not set securityContext.procMount to ["Unmasked"]',
+    });
+  });
+
   it('checks the seccomp annotations before v1.19 and the fields after', () => {
     const annotated = pod(`
 metadata:
@@ -253,5 +275,26 @@ describe('namespace labels', () => {
     assert.equal(policy.audit.level, 'privileged');
     assert.deepEqual(policy.audit.version, LATEST);
     assert.deepEqual(policy.problems.map((p) => p.label), ['pod-security.kubernetes.io/audit-version', 'pod-security.kubernetes.io/warn']);
+  });
+
+  it('fails closed on label values that are maps or lists, describing them', () => {
+    const policy = namespacePolicy(parse(`
+metadata:
+  labels:
+    pod-security.kubernetes.io/enforce: { toString: 1 }
+    pod-security.kubernetes.io/enforce-version: { valueOf: 1 }
+    pod-security.kubernetes.io/audit: [baseline]
+    pod-security.kubernetes.io/warn: baseline
+    pod-security.kubernetes.io/warn-version: v1.30
+    pod-security.kubernetes.io/enforce-verison: { toString: 1 }`) as JsonObject);
+    assert.deepEqual(policy.enforce, { level: 'restricted', version: LATEST, levelLabelled: true, versionLabelled: true });
+    assert.equal(policy.audit.level, 'restricted');
+    assert.deepEqual(policy.warn, { level: 'baseline', version: { latest: false, minor: 30 }, levelLabelled: true, versionLabelled: true });
+    assert.deepEqual(policy.problems.map((p) => `${p.label}=${p.value}`), [
+      'pod-security.kubernetes.io/enforce={"toString":1}',
+      'pod-security.kubernetes.io/enforce-version={"valueOf":1}',
+      'pod-security.kubernetes.io/audit=["baseline"]',
+      'pod-security.kubernetes.io/enforce-verison={"toString":1}',
+    ]);
   });
 });

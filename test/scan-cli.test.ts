@@ -241,3 +241,82 @@ describe('input named like Object.prototype properties', () => {
     assert.match(unknownKind.stderr, /unknown subject kind "constructor"/);
   });
 });
+
+describe('values that cannot be converted to a primitive ({toString: 1}, {valueOf: 1})', () => {
+  const file = join(fixtures, 'coercion-objects.yaml');
+  const noCrash = (run: { stderr: string }, what: string) => assert.doesNotMatch(run.stderr, /TypeError|primitive value|\n\s+at /, what);
+
+  it('is scanned by every reporter; the malformed fields are reported as invalid, their values described', () => {
+    for (const format of REPORT_FORMATS) {
+      const run = runCli(['scan', file, '-q', '-o', format]);
+      assert.equal(run.code, 1, `${format}: ${run.stderr}`);
+      noCrash(run, format);
+    }
+    interface Report {
+      summary: { resources: number };
+      errors: unknown[];
+      findings: Array<{ checkId: string; path: string; message: string; resource: { name: string } }>;
+    }
+    const run = runCli(['scan', file, '-q', '-o', 'json']);
+    const report = JSON.parse(run.stdout) as Report;
+    assert.equal(report.summary.resources, 11);
+    assert.deepEqual(report.errors, [], 'no check failed on any resource');
+    const paths = (checkId: string) => report.findings.filter((f) => f.checkId === checkId).map((f) => `${f.resource.name} ${f.path}`).sort();
+    const message = (checkId: string, path: string) => report.findings.find((f) => f.checkId === checkId && f.path === path)?.message;
+    assert.deepEqual(paths('network.policy-invalid'), [
+      'db spec.ingress[0].ports[0].endPort',
+      'maps spec.ingress[0].from[0].podSelector',
+      'maps spec.ingress[0].from[1].namespaceSelector',
+      'maps spec.ingress[0].from[2].ipBlock.except',
+      'maps spec.ingress[0].ports[0].port',
+      'maps spec.ingress[0].ports[1].endPort',
+      'maps spec.ingress[0].ports[2].port',
+      'maps spec.podSelector',
+      'maps spec.policyTypes[0]',
+    ]);
+    assert.equal(message('network.policy-invalid', 'spec.ingress[0].ports[0].port'), 'port {"toString":1} is neither a port number nor a port name');
+    assert.deepEqual(paths('namespace.pss-labels-invalid'), [
+      'shop metadata.labels["pod-security.kubernetes.io/audit"]',
+      'shop metadata.labels["pod-security.kubernetes.io/enforce"]',
+      'shop metadata.labels["pod-security.kubernetes.io/enforce-version"]',
+      'shop metadata.labels["pod-security.kubernetes.io/warn-verison"]',
+    ]);
+    assert.deepEqual(paths('workload.proc-mount'), ['db spec.containers[0].securityContext.procMount', 'web spec.template.spec.containers[0].securityContext.procMount']);
+    assert.equal(message('workload.proc-mount', 'spec.template.spec.containers[0].securityContext.procMount'), 'container "app" sets procMount: {"toString":1}');
+    assert.match(message('pss.baseline', 'spec.template.spec.containers[0].securityContext.capabilities.add') ?? '', /must not include "SYS_ADMIN", \{"toString":1\} in securityContext\.capabilities\.add/);
+    for (const checkId of ['workload.run-as-non-root', 'workload.low-user-id', 'workload.low-group-id', 'workload.apparmor', 'secrets.secret-key-ref-env',
+      'network.nodeport-service', 'network.service-external-ips', 'network.loadbalancer-source-ranges', 'network.ingress-tls', 'pss.restricted']) {
+      assert.ok(paths(checkId).length > 0, `${checkId} reports the malformed resource`);
+    }
+  });
+
+  it('does not break pss, netpol or rbac', () => {
+    for (const args of [
+      ['pss', 'check', file, '-o', 'json'],
+      ['pss', 'check', file],
+      ['netpol', 'coverage', file, '-o', 'json'],
+      ['netpol', 'coverage', file],
+      ['netpol', 'reach', '--from', 'shop/web', '--to', 'shop/db', '--port', '5432', file, '-o', 'json'],
+      ['netpol', 'reach', '--from', 'shop/db', '--to', 'shop/web', file],
+      ['rbac', 'who-can', 'get', 'pods', file, '-A', '-o', 'json'],
+      ['rbac', 'who-can', 'list', 'pods', file],
+      ['rbac', 'subject', 'User:alice', file, '-o', 'json'],
+    ]) {
+      const run = runCli(args);
+      assert.ok(run.code === 0 || run.code === 1, `${args.join(' ')}: ${run.code} ${run.stderr}`);
+      noCrash(run, args.join(' '));
+      if (args.includes('json')) assert.doesNotThrow(() => JSON.parse(run.stdout), args.join(' '));
+    }
+    type Coverage = { namespaces: Array<{ invalidPolicies: Array<{ name: string; problems: unknown[] }> }> };
+    const coverage = JSON.parse(runCli(['netpol', 'coverage', file, '-o', 'json']).stdout) as Coverage;
+    assert.deepEqual(coverage.namespaces[0]!.invalidPolicies.map((p) => [p.name, p.problems.length]), [['maps', 8], ['db', 1]]);
+    // The invalid clusterRoleSelectors select nothing; the valid one still aggregates pod-reader.
+    type WhoCan = { subjects: Array<{ kind: string; name: string }> };
+    const whoCan = JSON.parse(runCli(['rbac', 'who-can', 'get', 'pods', file, '-A', '-o', 'json']).stdout) as WhoCan;
+    assert.deepEqual(whoCan.subjects.map((s) => `${s.kind}:${s.name}`), ['User:alice']);
+    type Pss = { results: Array<{ resource: { name: string }; violations: Array<{ check: string; detail: string }> }> };
+    const pss = JSON.parse(runCli(['pss', 'check', file, '-o', 'json']).stdout) as Pss;
+    const db = pss.results.find((r) => r.resource.name === 'db');
+    assert.equal(db?.violations.find((v) => v.check === 'procMount_restricted')?.detail, 'container "db" must not set securityContext.procMount to {"valueOf":1}');
+  });
+});

@@ -2,11 +2,12 @@
  * Kubernetes label selectors (metav1.LabelSelector), compiled once: matchLabels and matchExpressions
  * are ANDed; an empty selector matches everything. Operators: In, NotIn, Exists, DoesNotExist
  * (NotIn and DoesNotExist also match objects that lack the key). A selector the API server would
- * reject (unknown operator, In/NotIn without values, values given to Exists) matches nothing and
- * carries a `problem`.
+ * reject (unknown operator, In/NotIn without values, values given to Exists, a value that is null, a
+ * list or a map) matches nothing and carries a `problem`.
  */
 import type { JsonValue } from '../resources/types.js';
-import { asArray, isObject } from '../resources/workloads.js';
+import { asArray, asObject, isObject } from '../resources/workloads.js';
+import { describeValue, scalarText } from '../resources/values.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -27,13 +28,13 @@ export interface LabelSelector {
 
 const OPERATORS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
-/** Reads a label map (metadata.labels); non-string values are ignored, as the API would reject them. */
+/** Reads a label map (metadata.labels); a number or boolean is read as its text, null, lists and maps are ignored. */
 export function labelsOf(value: JsonValue | undefined): Record<string, string> {
   const labels: Record<string, string> = {};
   if (!isObject(value)) return labels;
   for (const [key, label] of Object.entries(value)) {
-    if (typeof label === 'string') labels[key] = label;
-    else if (typeof label === 'number' || typeof label === 'boolean') labels[key] = String(label);
+    const text = scalarText(label);
+    if (text !== undefined) labels[key] = text;
   }
   return labels;
 }
@@ -42,8 +43,14 @@ function requirementOf(expression: JsonValue): Requirement | string {
   if (!isObject(expression)) return 'matchExpressions entry is not an object';
   const { key, operator } = expression;
   if (typeof key !== 'string' || key === '') return 'matchExpressions entry has no key';
-  if (typeof operator !== 'string' || !OPERATORS.has(operator)) return `unknown operator "${String(operator)}" for key "${key}"`;
-  const values = asArray(expression.values).map(String);
+  if (typeof operator !== 'string' || !OPERATORS.has(operator)) return `unknown operator "${describeValue(operator)}" for key "${key}"`;
+  // Values are strings (a number or boolean is read as its text, like a label value); anything else is rejected.
+  const values: string[] = [];
+  for (const value of asArray(expression.values)) {
+    const text = scalarText(value);
+    if (text === undefined) return `value ${describeValue(value)} for key "${key}" is not a string`;
+    values.push(text);
+  }
   if (operator === 'In' || operator === 'NotIn') {
     if (values.length === 0) return `operator ${operator} for key "${key}" needs at least one value`;
     return { key, op: operator, values: new Set(values) };
@@ -105,6 +112,10 @@ export function compileSelector(value: JsonValue | undefined): LabelSelector {
   const requirements: Requirement[] = [];
   if (value.matchLabels !== undefined && value.matchLabels !== null && !isObject(value.matchLabels)) {
     return new CompiledSelector([], 'matchLabels is not a map');
+  }
+  for (const [key, label] of Object.entries(asObject(value.matchLabels))) {
+    // Not ignored (that would widen the selector): the API server rejects the selector.
+    if (scalarText(label) === undefined) return new CompiledSelector([], `matchLabels value ${describeValue(label)} for key "${key}" is not a string`);
   }
   for (const [key, label] of Object.entries(labelsOf(value.matchLabels))) {
     requirements.push({ key, op: 'In', values: new Set([label]) });

@@ -1,4 +1,5 @@
 /** Text helpers that reproduce the phrasing of the upstream Pod Security messages. */
+import { describeValue } from '../resources/values.js';
 
 /** The singular form for exactly one item, the plural otherwise. */
 export function pluralize(singular: string, plural: string, count: number): string {
@@ -8,6 +9,17 @@ export function pluralize(singular: string, plural: string, count: number): stri
 /** Each value double-quoted (Go `%q` style), joined by `, `. */
 export function joinQuote(values: readonly string[]): string {
   return values.map((value) => JSON.stringify(value)).join(', ');
+}
+
+/**
+ * Field values as upstream lists them: the strings sorted, de-duplicated and double-quoted (as
+ * `joinQuote(sortedUnique(…))`), then any value of another type (a malformed manifest upstream could
+ * not decode) described, so that it is reported rather than coerced.
+ */
+export function joinQuoteValues(values: readonly unknown[]): string {
+  const strings = values.filter((value): value is string => typeof value === 'string');
+  const others = values.filter((value) => typeof value !== 'string').map((value) => describeValue(value));
+  return [...sortedUnique(strings).map((value) => JSON.stringify(value)), ...sortedUnique(others)].join(', ');
 }
 
 /** `container "a"` or `containers "a", "b"`. */

@@ -6,6 +6,7 @@
  */
 import type { JsonObject } from '../resources/types.js';
 import { asObject } from '../resources/workloads.js';
+import { describeValue, scalarText } from '../resources/values.js';
 import type { PssLevel } from './types.js';
 import { isPssLevel } from './types.js';
 import { LATEST, parsePolicyVersion, type PolicyVersion } from './version.js';
@@ -25,6 +26,7 @@ export interface ModePolicy {
 
 export interface LabelProblem {
   label: string;
+  /** The value as text (a value that is not a string, number or boolean: described, see describeValue). */
   value: string;
   message: string;
 }
@@ -45,19 +47,19 @@ function modePolicy(labels: JsonObject, mode: PssMode, problems: LabelProblem[])
   const versionValue = labels[versionLabel];
   let level: PssLevel = 'privileged';
   if (levelValue !== undefined) {
-    const text = String(levelValue);
-    if (isPssLevel(text)) level = text;
+    const text = scalarText(levelValue);
+    if (text !== undefined && isPssLevel(text)) level = text;
     else {
       level = 'restricted';
-      problems.push({ label: levelLabel, value: text, message: 'must be privileged, baseline or restricted; upstream evaluates it as restricted' });
+      problems.push({ label: levelLabel, value: text ?? describeValue(levelValue), message: 'must be privileged, baseline or restricted; upstream evaluates it as restricted' });
     }
   }
   let version = LATEST;
   if (versionValue !== undefined) {
-    const text = String(versionValue);
-    const parsed = parsePolicyVersion(text);
+    const text = scalarText(versionValue);
+    const parsed = text === undefined ? undefined : parsePolicyVersion(text);
     if (parsed) version = parsed;
-    else problems.push({ label: versionLabel, value: text, message: 'must be latest or v1.N; upstream evaluates it as latest' });
+    else problems.push({ label: versionLabel, value: text ?? describeValue(versionValue), message: 'must be latest or v1.N; upstream evaluates it as latest' });
   }
   return { level, version, levelLabelled: levelValue !== undefined, versionLabelled: versionValue !== undefined };
 }
@@ -71,7 +73,7 @@ export function namespacePolicy(namespace: JsonObject): NamespacePolicy {
   const warn = modePolicy(labels, 'warn', problems);
   for (const [label, value] of Object.entries(labels)) {
     if (label.startsWith(PSS_LABEL_PREFIX) && !KNOWN_LABELS.has(label)) {
-      problems.push({ label, value: String(value), message: 'is not a Pod Security label and is ignored' });
+      problems.push({ label, value: scalarText(value) ?? describeValue(value), message: 'is not a Pod Security label and is ignored' });
     }
   }
   return { enforce, audit, warn, problems };

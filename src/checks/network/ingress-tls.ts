@@ -1,5 +1,6 @@
 import { defineCheck, type Violation } from '../../engine/check.js';
 import { asArray, asObject } from '../../resources/workloads.js';
+import { stringItems } from '../../resources/values.js';
 import { NSA_ENCRYPTION } from './common.js';
 
 /** TLS host patterns: exact names, or `*.example.com` matching exactly one more label. */
@@ -15,7 +16,8 @@ function hostCovered(host: string, patterns: readonly string[]): boolean {
 
 function* uncoveredHosts(spec: ReturnType<typeof asObject>): Iterable<Violation> {
   const tls = asArray(spec.tls).map(asObject);
-  const patterns = tls.flatMap((entry) => asArray(entry.hosts).map(String));
+  // Only string hosts cover anything (the API server rejects any other value).
+  const patterns = tls.flatMap((entry) => stringItems(entry.hosts));
   const catchAllCovered = tls.some((entry) => asArray(entry.hosts).length === 0);
   for (const [i, value] of asArray(spec.rules).entries()) {
     const host = asObject(value).host;
@@ -88,6 +90,18 @@ spec:
       http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }
     - http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }`,
         paths: ['spec.rules[1].host', 'spec.rules[2]'],
+      },
+      {
+        // A host that is not a string covers nothing.
+        manifest: `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: shop }
+spec:
+  tls: [{ hosts: [{ toString: 1 }], secretName: shop-tls }]
+  rules:
+    - host: shop.example.com
+      http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] }`,
+        paths: ['spec.rules[0].host'],
       },
     ],
   },

@@ -45,7 +45,7 @@ export default defineCheck({
     if (spec.type !== 'LoadBalancer') return;
     const annotations = asObject(asObject(resource.object.metadata).annotations);
     if (isInternal(annotations)) return;
-    const ranges = asArray(spec.loadBalancerSourceRanges).map(String);
+    const ranges = asArray(spec.loadBalancerSourceRanges);
     const annotated = typeof annotations[SOURCE_RANGES_ANNOTATION] === 'string' ? annotations[SOURCE_RANGES_ANNOTATION].split(',').filter((r) => r.trim()) : [];
     if (ranges.length === 0 && annotated.length === 0) {
       yield { path: 'spec.type', message: `LoadBalancer Service "${resource.name}" sets no loadBalancerSourceRanges: it accepts connections from any address` };
@@ -53,7 +53,7 @@ export default defineCheck({
     }
     const violations: Violation[] = [];
     ranges.forEach((range, i) => {
-      if (isEverything(range)) violations.push({ path: `spec.loadBalancerSourceRanges[${i}]`, message: `loadBalancerSourceRanges includes ${range}: every address` });
+      if (typeof range === 'string' && isEverything(range)) violations.push({ path: `spec.loadBalancerSourceRanges[${i}]`, message: `loadBalancerSourceRanges includes ${range}: every address` });
     });
     if (annotated.some(isEverything)) {
       violations.push({ path: `metadata.annotations["${SOURCE_RANGES_ANNOTATION}"]`, message: `the source-ranges annotation includes every address` });

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { asArray, asObject } from '../../resources/workloads.js';
+import { describeValue } from '../../resources/values.js';
 
 export default defineCheck({
   id: 'network.nodeport-service',
@@ -19,7 +20,7 @@ export default defineCheck({
   *check(resource) {
     const spec = asObject(resource.object.spec);
     if (spec.type !== 'NodePort') return;
-    const ports = asArray(spec.ports).map((p) => asObject(p).nodePort).filter((p) => p !== undefined).map(String);
+    const ports = asArray(spec.ports).map((p) => asObject(p).nodePort).filter((p) => p !== undefined).map((p) => describeValue(p));
     yield {
       path: 'spec.type',
       message: `Service "${resource.name}" is a NodePort: it listens on every node${ports.length ? ` (node port ${ports.join(', ')})` : ''}`,

@@ -64,6 +64,26 @@ spec:
     - to: [{ ipBlock: { cidr: 0.0.0.0/0, except: [169.254.169.254] } }]`,
         paths: ['spec.egress[0].to[0].ipBlock.except'],
       },
+      {
+        // Maps (here with keys named like Object.prototype methods) where strings or numbers belong are invalid, not coerced.
+        manifest: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: maps, namespace: shop }
+spec:
+  podSelector: { matchExpressions: [{ key: tier, operator: { toString: 1 } }] }
+  policyTypes: [{ toString: 1 }]
+  ingress:
+    - from:
+        - podSelector: { matchExpressions: [{ key: app, operator: In, values: [{ toString: 1 }] }] }
+        - namespaceSelector: { matchLabels: { team: { valueOf: 1 } } }
+        - ipBlock: { cidr: 10.0.0.0/8, except: [{ toString: 1 }] }
+      ports: [{ port: { toString: 1 } }, { port: 80, endPort: { toString: 1 } }, { port: [80] }]`,
+        paths: [
+          'spec.podSelector', 'spec.policyTypes[0]', 'spec.ingress[0].from[0].podSelector', 'spec.ingress[0].from[1].namespaceSelector',
+          'spec.ingress[0].from[2].ipBlock.except', 'spec.ingress[0].ports[0].port', 'spec.ingress[0].ports[1].endPort',
+          'spec.ingress[0].ports[2].port',
+        ],
+      },
     ],
   },
 });

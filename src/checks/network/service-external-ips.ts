@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { asArray, asObject } from '../../resources/workloads.js';
+import { describeValue } from '../../resources/values.js';
 
 export default defineCheck({
   id: 'network.service-external-ips',
@@ -19,7 +20,7 @@ export default defineCheck({
   controls: { iso27001: ['A.8.20', 'A.8.22'], nsa: ['network'], 'nist-800-190': ['4.3.3'] },
   references: ['https://github.com/kubernetes/kubernetes/issues/97076'],
   *check(resource) {
-    const ips = asArray(asObject(resource.object.spec).externalIPs).map(String);
+    const ips = asArray(asObject(resource.object.spec).externalIPs).map((ip) => describeValue(ip));
     if (ips.length === 0) return;
     yield { path: 'spec.externalIPs', message: `Service "${resource.name}" claims external IP${ips.length === 1 ? '' : 's'} ${ips.join(', ')}` };
   },

@@ -43,6 +43,21 @@ export default defineCheck({
           'metadata.labels["pod-security.kubernetes.io/enforce-verison"]',
         ],
       },
+      {
+        manifest: `apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+  labels:
+    pod-security.kubernetes.io/enforce: { toString: 1 }
+    pod-security.kubernetes.io/enforce-version: { valueOf: 1 }
+    pod-security.kubernetes.io/audit: [baseline]`,
+        paths: [
+          'metadata.labels["pod-security.kubernetes.io/enforce"]',
+          'metadata.labels["pod-security.kubernetes.io/enforce-version"]',
+          'metadata.labels["pod-security.kubernetes.io/audit"]',
+        ],
+      },
     ],
   },
 });

@@ -2,6 +2,7 @@ import { defineCheck } from '../../engine/check.js';
 import type { Violation } from '../../engine/check.js';
 import type { JsonValue } from '../../resources/types.js';
 import type { PodTemplate } from '../../resources/workloads.js';
+import { describeValue } from '../../resources/values.js';
 import { asObject, containerSecurityContext, exampleDeployment, examplePod, isWindowsPod, podAnnotation, podSecurityContext } from './util.js';
 
 const ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
@@ -16,7 +17,7 @@ function annotationProblem(value: string): string | undefined {
 function fieldProblem(profile: JsonValue | undefined): string | undefined {
   const type = asObject(profile).type;
   if (type === undefined || (typeof type === 'string' && FIELD_TYPES.has(type))) return undefined;
-  return type === 'Unconfined' ? 'runs unconfined' : `uses the unsupported profile type "${String(type)}"`;
+  return type === 'Unconfined' ? 'runs unconfined' : `uses the unsupported profile type "${describeValue(type)}"`;
 }
 
 function* fieldViolations(pod: PodTemplate): Iterable<Violation> {

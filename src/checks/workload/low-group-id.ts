@@ -1,4 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
+import { describeValue } from '../../resources/values.js';
 import { effectiveField, exampleDeployment, examplePod, isWindowsPod } from './util.js';
 import { HIGH_ID_THRESHOLD } from './low-user-id.js';
 
@@ -33,7 +34,7 @@ export default defineCheck({
     for (const [path, { value, pod: atPod, names }] of byPath) {
       const who = atPod ? `pod (container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')})` : `container "${names[0]}"`;
       yield value !== undefined
-        ? { path, message: `${who} runs with GID ${String(value)} (not above ${HIGH_ID_THRESHOLD})` }
+        ? { path, message: `${who} runs with GID ${describeValue(value)} (not above ${HIGH_ID_THRESHOLD})` }
         : { path, message: `${who} does not set runAsGroup (the image decides the GID)` };
     }
   },

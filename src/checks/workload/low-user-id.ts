@@ -1,4 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
+import { describeValue } from '../../resources/values.js';
 import { effectiveField, exampleDeployment, examplePod, isWindowsPod } from './util.js';
 
 /** UIDs and GIDs at or below this value may collide with accounts on the node. */
@@ -35,7 +36,7 @@ export default defineCheck({
     for (const [path, { value, pod: atPod, names }] of byPath) {
       const who = atPod ? `pod (container${names.length === 1 ? '' : 's'} ${names.map((n) => `"${n}"`).join(', ')})` : `container "${names[0]}"`;
       yield value !== undefined
-        ? { path, message: `${who} runs as UID ${String(value)} (not above ${HIGH_ID_THRESHOLD})` }
+        ? { path, message: `${who} runs as UID ${describeValue(value)} (not above ${HIGH_ID_THRESHOLD})` }
         : { path, message: `${who} does not set runAsUser (the image decides the UID)` };
     }
   },
@@ -59,6 +60,11 @@ export default defineCheck({
       {
         manifest: examplePod(`
           containers: [{ name: app, image: nginx }]`),
+        paths: ['spec.containers[0].securityContext.runAsUser'],
+      },
+      {
+        manifest: examplePod(`
+          containers: [{ name: app, image: nginx, securityContext: { runAsUser: { valueOf: 1 } } }]`),
         paths: ['spec.containers[0].securityContext.runAsUser'],
       },
     ],

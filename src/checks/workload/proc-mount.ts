@@ -1,4 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
+import { describeValue } from '../../resources/values.js';
 import { containerSecurityContext, exampleDeployment, examplePod } from './util.js';
 
 export default defineCheck({
@@ -21,7 +22,7 @@ export default defineCheck({
     for (const c of pod.containers) {
       const value = containerSecurityContext(c).procMount;
       if (value === undefined || value === null || value === 'Default') continue;
-      yield { path: `${c.path}.securityContext.procMount`, message: `container "${c.name}" sets procMount: ${String(value)}` };
+      yield { path: `${c.path}.securityContext.procMount`, message: `container "${c.name}" sets procMount: ${describeValue(value)}` };
     }
   },
   examples: {
@@ -32,6 +33,12 @@ export default defineCheck({
         manifest: exampleDeployment(`
           containers: [{ name: app, image: nginx, securityContext: { procMount: Unmasked } }]`),
         paths: ['spec.template.spec.containers[0].securityContext.procMount'],
+      },
+      {
+        // Any value but Default, whatever its type, is reported (and described, not coerced).
+        manifest: examplePod(`
+          containers: [{ name: app, image: nginx, securityContext: { procMount: { toString: 1 } } }]`),
+        paths: ['spec.containers[0].securityContext.procMount'],
       },
     ],
   },

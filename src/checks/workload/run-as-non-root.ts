@@ -1,4 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
+import { describeValue } from '../../resources/values.js';
 import { effectiveField, exampleCronJob, exampleDeployment, examplePod } from './util.js';
 
 export default defineCheck({
@@ -23,7 +24,7 @@ export default defineCheck({
       const setting = effectiveField(pod, c, 'runAsNonRoot');
       if (setting?.value === true) continue;
       yield setting
-        ? { path: setting.path, message: `container "${c.name}" allows running as root (runAsNonRoot: ${String(setting.value)})` }
+        ? { path: setting.path, message: `container "${c.name}" allows running as root (runAsNonRoot: ${describeValue(setting.value)})` }
         : { path: `${c.path}.securityContext.runAsNonRoot`, message: `container "${c.name}" does not set runAsNonRoot: true` };
     }
   },
@@ -48,6 +49,12 @@ export default defineCheck({
         manifest: exampleCronJob(`
           containers: [{ name: job, image: busybox }]`),
         paths: ['spec.jobTemplate.spec.template.spec.containers[0].securityContext.runAsNonRoot'],
+      },
+      {
+        manifest: examplePod(`
+          securityContext: { runAsNonRoot: { toString: 1 } }
+          containers: [{ name: app, image: nginx }]`),
+        paths: ['spec.securityContext.runAsNonRoot'],
       },
     ],
   },

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
+import { describeValue } from '../../resources/values.js';
 import { asObject, envEntries, exampleDeployment, examplePod, isObject } from './util.js';
 
 export default defineCheck({
@@ -26,7 +27,7 @@ export default defineCheck({
         const key = typeof ref.key === 'string' ? ref.key : '?';
         yield {
           path: `${entry.path}.valueFrom.secretKeyRef`,
-          message: `container "${c.name}" receives key "${key}" of Secret "${secret}" as environment variable ${String(entry.value.name)}`,
+          message: `container "${c.name}" receives key "${key}" of Secret "${secret}" as environment variable ${describeValue(entry.value.name)}`,
         };
       }
     }

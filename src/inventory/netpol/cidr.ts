@@ -86,7 +86,7 @@ export function cidrContainsAddress(cidr: Cidr, address: string): boolean {
 export interface IpBlock {
   cidr: Cidr;
   except: Cidr[];
-  /** CIDR texts that do not parse (the API server would reject the policy). */
+  /** CIDR texts that do not parse, and other values described (the API server would reject the policy). */
   invalid: string[];
 }
 

@@ -18,6 +18,7 @@
  */
 import type { JsonObject, JsonValue, Resource } from '../../resources/types.js';
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
+import { describeValue } from '../../resources/values.js';
 import { compileSelector, type LabelSelector } from '../label-selector.js';
 import { parseCidr, type IpBlock } from './cidr.js';
 
@@ -83,15 +84,19 @@ function portSpecOf(value: JsonValue, path: string, problems: Problem[]): PortSp
     if (endPort !== undefined) problems.push({ path: `${path}.endPort`, message: `endPort cannot be used with the named port "${port}"` });
     return { kind: 'named', protocol, name: port };
   }
+  if (typeof port !== 'number' && typeof port !== 'string') {
+    problems.push({ path: `${path}.port`, message: `port ${describeValue(port)} is neither a port number nor a port name` });
+    return undefined;
+  }
   const number = Number(port);
   if (!Number.isInteger(number) || number < 1 || number > 65535) {
-    problems.push({ path: `${path}.port`, message: `port ${String(port)} is outside 1-65535` });
+    problems.push({ path: `${path}.port`, message: `port ${port} is outside 1-65535` });
     return undefined;
   }
   if (endPort === undefined || endPort === null) return { kind: 'number', protocol, port: number };
-  const end = Number(endPort);
+  const end = typeof endPort === 'number' || typeof endPort === 'string' ? Number(endPort) : Number.NaN;
   if (!Number.isInteger(end) || end < number || end > 65535) {
-    problems.push({ path: `${path}.endPort`, message: `endPort ${String(endPort)} must be between port ${number} and 65535` });
+    problems.push({ path: `${path}.endPort`, message: `endPort ${describeValue(endPort)} must be between port ${number} and 65535` });
     return { kind: 'number', protocol, port: number };
   }
   return { kind: 'number', protocol, port: number, endPort: end };
@@ -108,7 +113,7 @@ function ipBlockOf(value: JsonObject, path: string, problems: Problem[]): IpBloc
   for (const text of asArray(value.except)) {
     const except = typeof text === 'string' ? parseCidr(text) : undefined;
     if (except) block.except.push(except);
-    else block.invalid.push(String(text));
+    else block.invalid.push(describeValue(text));
   }
   if (block.invalid.length > 0) problems.push({ path: `${path}.except`, message: `not CIDRs: ${block.invalid.join(', ')}` });
   return block;
@@ -162,7 +167,8 @@ function ruleOf(direction: Direction, value: JsonValue, index: number, problems:
 }
 
 function policyTypesOf(spec: JsonObject): Record<Direction, boolean> {
-  const declared = asArray(spec.policyTypes).map(String);
+  // Entries that are not Ingress or Egress (of any type) still count as declared: they select neither.
+  const declared = asArray(spec.policyTypes);
   if (declared.length > 0) return { ingress: declared.includes('Ingress'), egress: declared.includes('Egress') };
   return { ingress: true, egress: asArray(spec.egress).length > 0 };
 }
@@ -175,7 +181,7 @@ export function compilePolicy(resource: Resource): Policy {
   const podSelector = compileSelector(spec.podSelector ?? {});
   if (podSelector.problem) problems.push({ path: 'spec.podSelector', message: podSelector.problem });
   for (const [i, type] of asArray(spec.policyTypes).entries()) {
-    if (type !== 'Ingress' && type !== 'Egress') problems.push({ path: `spec.policyTypes[${i}]`, message: `unknown policy type "${String(type)}" (Ingress or Egress)` });
+    if (type !== 'Ingress' && type !== 'Egress') problems.push({ path: `spec.policyTypes[${i}]`, message: `unknown policy type "${describeValue(type)}" (Ingress or Egress)` });
   }
   const rules: Record<Direction, Rule[]> = {
     ingress: asArray(spec.ingress).map((rule, i) => ruleOf('ingress', rule, i, problems)),

@@ -1,7 +1,7 @@
 /** baseline `capabilities_baseline`: containers may add only capabilities of the default runtime set. */
 import type { PssCheck } from '../types.js';
 import { containerField, type PodView } from '../pod.js';
-import { joinQuote, namedContainers, sortedUnique } from '../format.js';
+import { joinQuoteValues, namedContainers } from '../format.js';
 import { asArray, asObject } from '../../resources/workloads.js';
 
 export const CAPABILITIES_BASELINE_ID = 'capabilities_baseline';
@@ -14,12 +14,12 @@ const DEFAULT_CAPABILITIES = new Set([
 
 function capabilitiesBaselineV1Dot0(pod: PodView) {
   const badContainers: string[] = [];
-  const added: string[] = [];
+  const added: unknown[] = [];
   const fields: string[] = [];
   for (const c of pod.containers) {
+    // An entry that is not a string is not a default capability either.
     const extra = asArray(asObject(c.securityContext?.capabilities).add)
-      .map(String)
-      .filter((capability) => !DEFAULT_CAPABILITIES.has(capability));
+      .filter((capability) => typeof capability !== 'string' || !DEFAULT_CAPABILITIES.has(capability));
     if (extra.length === 0) continue;
     badContainers.push(c.name);
     added.push(...extra);
@@ -28,7 +28,7 @@ function capabilitiesBaselineV1Dot0(pod: PodView) {
   if (badContainers.length === 0) return undefined;
   return {
     reason: 'non-default capabilities',
-    detail: `${namedContainers(badContainers)} must not include ${joinQuote(sortedUnique(added))} in securityContext.capabilities.add`,
+    detail: `${namedContainers(badContainers)} must not include ${joinQuoteValues(added)} in securityContext.capabilities.add`,
     fields,
   };
 }

@@ -2,9 +2,10 @@
  * restricted `capabilities_restricted` (v1.22+): every container must drop ALL and may add only
  * NET_BIND_SERVICE. Replaces capabilities_baseline; v1.25+ exempts Windows pods.
  */
+import type { JsonValue } from '../../resources/types.js';
 import type { CheckFailure, PssCheck } from '../types.js';
 import { containerField, type PodContainer, type PodView } from '../pod.js';
-import { joinQuote, namedContainers, sortedUnique } from '../format.js';
+import { joinQuoteValues, namedContainers } from '../format.js';
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
 import { CAPABILITIES_BASELINE_ID } from './capabilities-baseline.js';
 
@@ -17,8 +18,9 @@ function dropsAll(c: PodContainer): boolean {
   return asArray(asObject(capabilitiesOf(c)).drop).some((capability) => capability === 'ALL');
 }
 
-function forbiddenAdds(c: PodContainer): string[] {
-  return asArray(asObject(capabilitiesOf(c)).add).map(String).filter((capability) => capability !== 'NET_BIND_SERVICE');
+/** Added capabilities other than NET_BIND_SERVICE, including entries that are not strings at all. */
+function forbiddenAdds(c: PodContainer): JsonValue[] {
+  return asArray(asObject(capabilitiesOf(c)).add).filter((capability) => capability !== 'NET_BIND_SERVICE');
 }
 
 function capabilitiesRestrictedV1Dot22(pod: PodView): CheckFailure | undefined {
@@ -30,8 +32,8 @@ function capabilitiesRestrictedV1Dot22(pod: PodView): CheckFailure | undefined {
     details.push(`${namedContainers(missingDropAll.map((c) => c.name))} must set securityContext.capabilities.drop=["ALL"]`);
   }
   if (adding.length > 0) {
-    const capabilities = sortedUnique(adding.flatMap(forbiddenAdds));
-    details.push(`${namedContainers(adding.map((c) => c.name))} must not include ${joinQuote(capabilities)} in securityContext.capabilities.add`);
+    const capabilities = adding.flatMap(forbiddenAdds);
+    details.push(`${namedContainers(adding.map((c) => c.name))} must not include ${joinQuoteValues(capabilities)} in securityContext.capabilities.add`);
   }
   return {
     reason: 'unrestricted capabilities',

@@ -5,7 +5,7 @@
  */
 import type { CheckFailure, PssCheck } from '../types.js';
 import { containerField, type PodView } from '../pod.js';
-import { joinQuote, namedContainers, sortedUnique } from '../format.js';
+import { joinQuoteValues, namedContainers } from '../format.js';
 
 export const PROC_MOUNT_ID = 'procMount';
 
@@ -15,10 +15,11 @@ function unmaskedProcMount(pod: PodView): CheckFailure | undefined {
     return procMount !== undefined && procMount !== null && procMount !== 'Default';
   });
   if (bad.length === 0) return undefined;
-  const types = sortedUnique(bad.map((c) => String(c.securityContext?.procMount)));
+  // Any value but Default, of any type, unmasks /proc as far as the policy is concerned.
+  const types = bad.map((c) => c.securityContext?.procMount);
   return {
     reason: 'procMount',
-    detail: `${namedContainers(bad.map((c) => c.name))} must not set securityContext.procMount to ${joinQuote(types)}`,
+    detail: `${namedContainers(bad.map((c) => c.name))} must not set securityContext.procMount to ${joinQuoteValues(types)}`,
     fields: bad.map((c) => containerField(c, 'procMount')),
   };
 }

@@ -1,0 +1,69 @@
+/** Reading and describing untrusted manifest values without coercing them (src/resources/values.ts). */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import { asString, describeValue, scalarText, stringItems } from '../src/resources/values.js';
+
+describe('describeValue', () => {
+  it('writes scalars out as String() does', () => {
+    assert.equal(describeValue('text with "quotes"'), 'text with "quotes"');
+    assert.equal(describeValue(80), '80');
+    assert.equal(describeValue(1.5), '1.5');
+    assert.equal(describeValue(Number.NaN), 'NaN');
+    assert.equal(describeValue(false), 'false');
+    assert.equal(describeValue(null), 'null');
+    assert.equal(describeValue(undefined), 'undefined');
+    assert.equal(describeValue(10n), '10');
+  });
+
+  it('renders maps and lists as compact JSON without calling their toString, valueOf or toJSON', () => {
+    const hostile = parse('{ toString: 1, valueOf: 2, toJSON: 3 }') as object;
+    assert.throws(() => String(hostile), TypeError);
+    assert.equal(describeValue(hostile), '{"toString":1,"valueOf":2,"toJSON":3}');
+    assert.equal(describeValue(parse('[{ toString: 1 }, a, [1, null]]')), '[{"toString":1},"a",[1,null]]');
+    assert.equal(describeValue(parse('{ "__proto__": x }')), '{"__proto__":"x"}');
+    assert.equal(describeValue(Object.create(null) as object), '{}');
+    assert.equal(describeValue([]), '[]');
+  });
+
+  it('cuts long values, deep nesting and circular references', () => {
+    assert.equal(describeValue(Array.from({ length: 100 }, (_, i) => i), 20), '[0,1,2,3,4,5,6,7,8,9…');
+    assert.equal(describeValue({ a: { b: { c: { d: { e: 1 } } } } }), '{"a":{"b":{"c":{"d":{…}}}}}');
+    const circular: Record<string, unknown> = { name: 'x' };
+    circular.self = circular;
+    assert.equal(describeValue(circular), '{"name":"x","self":{…}}');
+    // YAML aliases may make one.
+    assert.equal(describeValue(parse('a: &x { b: *x }')), '{"a":{"b":{…}}}');
+  });
+
+  it('describes the other values YAML tags can produce', () => {
+    assert.equal(describeValue(new Date('2024-01-02T03:04:05Z')), '2024-01-02T03:04:05.000Z');
+    assert.equal(describeValue(new Date(Number.NaN)), 'Invalid Date');
+    assert.equal(describeValue(Buffer.from('hello')), '<binary, 5 bytes>');
+    assert.equal(describeValue(new Set(['a', 1])), '["a",1]');
+    assert.equal(describeValue(new Map<unknown, unknown>([['a', 1], [{ toString: 1 }, 2]])), '{"a":1,"{\\"toString\\":1}":2}');
+  });
+});
+
+describe('type guards', () => {
+  const hostile = { toString: 1 };
+
+  it('asString accepts strings only', () => {
+    assert.equal(asString('x'), 'x');
+    assert.equal(asString(''), '');
+    for (const value of [1, true, null, undefined, hostile, ['x']]) assert.equal(asString(value), undefined);
+  });
+
+  it('stringItems keeps the string items of a list', () => {
+    assert.deepEqual(stringItems(['a', hostile, 1, null, 'b', ['c']]), ['a', 'b']);
+    assert.deepEqual(stringItems('a'), []);
+    assert.deepEqual(stringItems(hostile), []);
+  });
+
+  it('scalarText reads strings, numbers and booleans as a label map would, and nothing else', () => {
+    assert.equal(scalarText('v1.30'), 'v1.30');
+    assert.equal(scalarText(1.3), '1.3');
+    assert.equal(scalarText(true), 'true');
+    for (const value of [null, undefined, hostile, ['baseline'], {}]) assert.equal(scalarText(value), undefined);
+  });
+});
