@@ -146,6 +146,16 @@ describe('rbac checks: what is not reported', () => {
     assert.deepEqual(run('rbac.unused-role', yaml.replace(/apiVersion: rbac\.authorization\.k8s\.io\/v1\nkind: ClusterRoleBinding[\s\S]*$/, '')).map((f) => f.resource.name), ['agg']);
   });
 
+  it('a binding to a missing role named like an Object.prototype property is dangling, and every check runs', () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty']) {
+      const yaml = crb('b', `"${name}"`, '{ kind: User, name: alice }') + rb('shop', 'c', `"${name}"`, '{ kind: User, name: bob }', 'Role');
+      const findings = runChecks(rbacChecks, yaml); // throws when a check fails
+      assert.deepEqual(findings.map((f) => `${f.checkId} ${f.resource.name} ${f.path}`).sort(),
+        ['rbac.dangling-binding b roleRef.name', 'rbac.dangling-binding c roleRef.name'], name);
+      assert.match(findings[0]!.message, new RegExp(`"${name}"`));
+    }
+  });
+
   it('every check handles 2,000 bindings (parse included) within seconds', () => {
     let yaml = SECRET_READER;
     for (let i = 0; i < 2000; i += 1) yaml += rb(`ns${i % 50}`, `b${i}`, 'secret-reader', `{ kind: ServiceAccount, name: sa${i}, namespace: ns${i % 50} }`);

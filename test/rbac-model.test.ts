@@ -265,3 +265,28 @@ describe('rbac model: duplicates', () => {
     assert.equal(m.roles.length, 1);
   });
 });
+
+describe('rbac model: names of Object.prototype properties', () => {
+  const NAMES = ['toString', 'constructor', '__proto__', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+
+  it('a binding to a ClusterRole named like one that the input lacks is unresolved, not a built-in role', () => {
+    for (const name of NAMES) {
+      const m = model(crb('b', `"${name}"`, alice));
+      assert.deepEqual(m.roles, [], name);
+      assert.equal(m.bindings[0]!.role, undefined, name);
+      assert.deepEqual(m.unresolvedBindings().map((b) => b.roleRef.name), [name]);
+      assert.deepEqual(who(m, res('get', 'pods')), [], name);
+      assert.deepEqual(m.grantsTo(ALICE), [], name);
+    }
+  });
+
+  it('a role of the input named like one is bound as any other; cluster-admin is still built in', () => {
+    for (const name of NAMES) {
+      const m = model(clusterRole(`"${name}"`, "  - { apiGroups: [''], resources: [pods], verbs: [get] }") + crb('b', `"${name}"`, alice)
+        + crb('admin', 'cluster-admin', '  - { kind: User, name: root }'));
+      assert.equal(m.bindings[0]!.role?.name, name);
+      assert.deepEqual(who(m, res('get', 'pods')), ['User:alice', 'User:root'], name);
+      assert.deepEqual(m.unresolvedBindings(), [], name);
+    }
+  });
+});

@@ -15,7 +15,7 @@ const clean = join(fixtures, 'clean.yaml');
 
 interface JsonReport {
   summary: { resources: number; findings: number; skippedDocuments: number };
-  findings: Array<{ resource: { name: string }; location?: { file?: string; line?: number } }>;
+  findings: Array<{ checkId: string; path: string; resource: { name: string }; location?: { file?: string; line?: number } }>;
   errors: Array<{ file: string; line?: number; message: string }>;
 }
 
@@ -214,15 +214,16 @@ describe('annexa scan --no-cross-resource', () => {
 describe('input named like Object.prototype properties', () => {
   const file = join(fixtures, 'prototype-names.yaml');
 
-  it('is scanned like any other input by every reporter (constructor, __proto__, toString as kinds, labels, rules)', () => {
+  it('is scanned like any other input by every reporter (constructor, __proto__, toString as kinds, labels, rules, roleRef)', () => {
     for (const format of REPORT_FORMATS) {
       const run = runCli(['scan', file, '-q', '-o', format]);
       assert.equal(run.code, 1, `${format}: ${run.stderr}`);
       assert.doesNotMatch(run.stderr, /TypeError|at /, format);
     }
     const report = JSON.parse(runCli(['scan', file, '-q', '-o', 'json']).stdout) as JsonReport;
-    assert.equal(report.summary.resources, 10);
-    assert.deepEqual(report.errors, []);
+    assert.equal(report.summary.resources, 11);
+    assert.deepEqual(report.errors, [], 'no check fails');
+    assert.ok(report.findings.some((f) => f.checkId === 'rbac.dangling-binding' && f.path === 'roleRef.name'), 'roleRef.name toString is dangling');
   });
 
   it('does not break pss, netpol or rbac', () => {
@@ -236,6 +237,8 @@ describe('input named like Object.prototype properties', () => {
       assert.ok(run.code === 0 || run.code === 1, `${args.join(' ')}: ${run.code} ${run.stderr}`);
       assert.doesNotThrow(() => JSON.parse(run.stdout), args.join(' '));
     }
+    const whoCan = JSON.parse(runCli(['rbac', 'who-can', 'get', 'pods', file, '-o', 'json']).stdout) as { unresolvedBindings: string[] };
+    assert.deepEqual(whoCan.unresolvedBindings, ['ClusterRoleBinding/to-string → ClusterRole/toString']);
     const unknownKind = runCli(['rbac', 'subject', 'constructor:x', file]);
     assert.equal(unknownKind.code, 2);
     assert.match(unknownKind.stderr, /unknown subject kind "constructor"/);

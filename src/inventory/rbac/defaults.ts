@@ -28,10 +28,11 @@ export function isWellKnownClusterRole(name: string): boolean {
 /**
  * Rules of default ClusterRoles known without the input declaring them. Only cluster-admin is built in
  * (everything on every resource and URL); admin/edit/view depend on aggregation and the cluster's version.
+ * A Map: it is looked up by a binding's roleRef.name, which may be `toString` or `__proto__`.
  */
-export const BUILTIN_CLUSTER_ROLE_RULES: Readonly<Record<string, readonly PolicyRule[]>> = {
-  'cluster-admin': [
+export const BUILTIN_CLUSTER_ROLE_RULES: ReadonlyMap<string, readonly PolicyRule[]> = new Map([
+  ['cluster-admin', [
     { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
     { verbs: ['*'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: ['*'] },
-  ],
-};
+  ]],
+]);

@@ -80,7 +80,7 @@ function exposures(inventory: InventoryLike): Map<string, Exposure[]> {
 }
 
 function selects(selector: Record<string, string>, labels: Record<string, string>): boolean {
-  for (const [key, value] of Object.entries(selector)) if (labels[key] !== value) return false;
+  for (const [key, value] of Object.entries(selector)) if (!Object.hasOwn(labels, key) || labels[key] !== value) return false;
   return true;
 }
 

@@ -73,7 +73,7 @@ function roleNode(resource: Resource, kind: RoleKind): RoleNode {
 }
 
 function builtinRole(name: string): RoleNode | undefined {
-  const rules = BUILTIN_CLUSTER_ROLE_RULES[name];
+  const rules = BUILTIN_CLUSTER_ROLE_RULES.get(name);
   if (!rules) return undefined;
   return { kind: 'ClusterRole', name, ownRules: [...rules], rules: [...rules], labels: {}, aggregated: false, systemDefault: true };
 }
