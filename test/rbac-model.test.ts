@@ -290,3 +290,86 @@ describe('rbac model: names of Object.prototype properties', () => {
     }
   });
 });
+
+describe('rbac model: deep and random aggregation graphs', () => {
+  /** ClusterRoles as one `List`: each role has a label `id`, aggregates the ids in `from`, and has one own rule. */
+  function roles(edges: ReadonlyArray<readonly number[]>, aggregated: (i: number) => boolean): string {
+    const items = edges.map((from, i) => {
+      const selectors = from.map((j) => `{ matchLabels: { id: "${j}" } }`).join(', ');
+      const aggregation = aggregated(i) ? `, aggregationRule: { clusterRoleSelectors: [${selectors}] }` : '';
+      return `  - { ${H}, kind: ClusterRole, metadata: { name: r${String(i).padStart(5, '0')}, labels: { id: "${i}" } }${aggregation}, `
+        + `rules: [{ apiGroups: [''], resources: [res${i}], verbs: [get] }] }`;
+    });
+    return `apiVersion: v1\nkind: List\nitems:\n${items.join('\n')}\n`;
+  }
+
+  const name = (i: number) => `r${String(i).padStart(5, '0')}`;
+  const resources = (m: RbacModel, i: number) => m.role('ClusterRole', name(i))!.rules.map((r) => r.resources[0]);
+
+  it('a chain of 10,000 ClusterRoles each aggregating the next resolves without exhausting the stack', () => {
+    const n = 10_000;
+    const edges = Array.from({ length: n }, (_, i) => (i + 1 < n ? [i + 1] : []));
+    const m = model(roles(edges, (i) => i + 1 < n));
+    assert.deepEqual(resources(m, 0), [`res${n - 1}`], 'the last role, through every link');
+    assert.deepEqual(resources(m, n - 2), [`res${n - 1}`]);
+    assert.equal(m.role('ClusterRole', name(1))!.aggregatedInto![0]!.name, name(0));
+  });
+
+  it('a ring of 10,000 aggregated ClusterRoles fed by one plain role converges, every member with its rule', () => {
+    const n = 10_000;
+    const edges = Array.from({ length: n + 1 }, (_, i) => (i < n ? [(i + 1) % n, ...(i === n - 1 ? [n] : [])] : []));
+    const m = model(roles(edges, (i) => i < n));
+    for (const i of [0, 1, n / 2, n - 1]) assert.deepEqual(resources(m, i), [`res${n}`], name(i));
+  });
+
+  /** Small deterministic PRNG (mulberry32), so that a failure reproduces. */
+  function random(seed: number): () => number {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  it('random graphs: every aggregated role gets the rules of the plain roles it reaches; without cycles, in source order', () => {
+    for (let seed = 1; seed <= 60; seed += 1) {
+      const next = random(seed);
+      const n = 3 + Math.floor(next() * 14);
+      const cyclic = seed % 2 === 0;
+      const isAggregated = Array.from({ length: n }, () => next() < 0.6);
+      // Acyclic graphs only aggregate roles of a higher index; cyclic ones any other role.
+      const edges = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => j)
+        .filter((j) => j !== i && (cyclic || j > i) && next() < 0.3));
+      const m = model(roles(edges, (i) => isAggregated[i]!));
+      // Reference: reachable plain roles (set), and the recursive union in name order (acyclic).
+      const reach = (i: number): Set<number> => {
+        const seen = new Set<number>([i]);
+        const found = new Set<number>();
+        const todo = [i];
+        while (todo.length > 0) {
+          for (const j of edges[todo.pop()!]!) {
+            if (!isAggregated[j]) found.add(j);
+            else if (!seen.has(j)) { seen.add(j); todo.push(j); }
+          }
+        }
+        return found;
+      };
+      const ordered = (i: number): string[] => {
+        if (!isAggregated[i]) return [`res${i}`];
+        return [...new Set(edges[i]!.flatMap(ordered))];
+      };
+      for (let i = 0; i < n; i += 1) {
+        const got = resources(m, i);
+        if (!isAggregated[i]) {
+          assert.deepEqual(got, [`res${i}`], `seed ${seed}: plain role ${i} keeps its rule`);
+          continue;
+        }
+        assert.deepEqual(new Set(got), new Set([...reach(i)].map((j) => `res${j}`)), `seed ${seed}: role ${i}`);
+        assert.equal(got.length, new Set(got).size, `seed ${seed}: role ${i} has no duplicate rule`);
+        if (!cyclic) assert.deepEqual(got, ordered(i), `seed ${seed}: role ${i} in source order`);
+      }
+    }
+  });
+});

@@ -76,23 +76,41 @@ export function resolveAggregation(clusterRoles: readonly RoleNode[]): void {
   const index = labelIndex(clusterRoles);
   const sources = new Map(aggregated.map((role) => [role, sourcesOf(role, clusterRoles, index)]));
   for (const [role, list] of sources) for (const source of list) (source.aggregatedInto ??= []).push(role);
-  const state = new Map<RoleNode, 'visiting' | 'done'>();
-  let cyclic = false;
-  const visit = (role: RoleNode): void => {
-    state.set(role, 'visiting');
-    for (const source of sources.get(role) ?? []) {
-      if (!source.aggregated) continue;
-      const s = state.get(source);
-      if (s === 'visiting') cyclic = true;
-      else if (s === undefined) visit(source);
-    }
-    role.rules = union(sources.get(role) ?? []);
-    state.set(role, 'done');
-  };
   for (const role of aggregated) {
     if (role.rules === role.ownRules) role.rules = [];
   }
-  for (const role of aggregated) if (!state.has(role)) visit(role);
+  // Depth-first, sources before the roles aggregating them. An explicit stack, not recursion: the input
+  // decides how deep the chain of aggregated roles goes (a chain of thousands overflowed the call stack).
+  const state = new Map<RoleNode, 'visiting' | 'done'>();
+  const stack: Array<{ role: RoleNode; sources: readonly RoleNode[]; next: number }> = [];
+  const enter = (role: RoleNode): void => {
+    state.set(role, 'visiting');
+    stack.push({ role, sources: sources.get(role) ?? [], next: 0 });
+  };
+  let cyclic = false;
+  for (const root of aggregated) {
+    if (state.has(root)) continue;
+    enter(root);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1]!;
+      let descended = false;
+      while (frame.next < frame.sources.length) {
+        const source = frame.sources[frame.next++]!;
+        if (!source.aggregated) continue;
+        const s = state.get(source);
+        if (s === 'visiting') cyclic = true;
+        else if (s === undefined) {
+          enter(source);
+          descended = true;
+          break;
+        }
+      }
+      if (descended) continue;
+      frame.role.rules = union(frame.sources);
+      state.set(frame.role, 'done');
+      stack.pop();
+    }
+  }
   if (cyclic) converge(aggregated, sources);
 }
 
