@@ -1,8 +1,10 @@
 /** RBAC risk checks beyond their examples: severity by reach and holder, exposure, defaults, dangling objects. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runChecks } from './support/run-checks.js';
+import { parseResources, runChecks } from './support/run-checks.js';
 import { rbacChecks } from '../src/checks/rbac/index.js';
+import { Inventory } from '../src/inventory/inventory.js';
+import { RbacModel, ServiceAccountUsage, subjectAnswer, whoCanAnswer } from '../src/inventory/rbac/index.js';
 import type { Finding } from '../src/resources/types.js';
 
 const H = 'apiVersion: rbac.authorization.k8s.io/v1';
@@ -163,5 +165,72 @@ describe('rbac checks: what is not reported', () => {
     const findings = runChecks(rbacChecks, yaml);
     assert.equal(findings.filter((f) => f.checkId === 'rbac.secrets-read').length, 2000);
     assert.ok(performance.now() - started < 10_000);
+  });
+});
+
+describe('rbac checks: duplicated manifests', () => {
+  const ingress = (ns: string, name: string, backend: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { defaultBackend: { service: { name: ${backend}, port: { number: 80 } } } }\n---\n`;
+  const unit = deployment('shop', 'web', 'web') + service('shop', 'web', 'LoadBalancer', 'web') + ingress('shop', 'web', 'web')
+    + rb('shop', 'web', 'cluster-admin', '{ kind: ServiceAccount, name: web, namespace: shop }');
+  const COPIES = 200;
+  const copies = unit.repeat(COPIES);
+
+  it('the same Deployment, Service, Ingress and binding declared many times: one finding per binding, each the size of one copy', () => {
+    const single = runChecks(rbacChecks, unit);
+    const findings = runChecks(rbacChecks, copies);
+    assert.equal(single.length, 1);
+    assert.equal(findings.length, COPIES, 'one per binding document');
+    for (const finding of findings) {
+      assert.equal(finding.message, single[0]!.message);
+      assert.deepEqual(finding.details, single[0]!.details);
+    }
+    assert.deepEqual(single[0]!.details?.workloads, ['Deployment/shop/web']);
+    assert.deepEqual(single[0]!.details?.exposedBy, ['Service/shop/web (LoadBalancer)', 'Ingress/shop/web → Service/shop/web']);
+  });
+
+  it('service account usage lists a workload once, with each exposure once', () => {
+    const usage = ServiceAccountUsage.of(Inventory.of(parseResources(copies)));
+    assert.deepEqual(usage.workloadsOf('shop', 'web'), [
+      { workload: 'Deployment/shop/web', exposedBy: ['Service/shop/web (LoadBalancer)', 'Ingress/shop/web → Service/shop/web'] },
+    ]);
+    assert.equal(usage.holderOf({ kind: 'ServiceAccount', namespace: 'shop', name: 'web' }), usage.holderOf({ kind: 'User', name: 'system:serviceaccount:shop:web' }));
+  });
+
+  it('distinct Services and Ingresses still all count, in input order; copies of a workload merge their exposures', () => {
+    const yaml = deployment('shop', 'web', 'web') + service('shop', 'b-lb', 'LoadBalancer', 'web') + service('shop', 'a-np', 'NodePort', 'web')
+      + service('shop', 'internal', 'ClusterIP', 'web') + ingress('shop', 'z', 'internal') + ingress('shop', 'y', 'internal')
+      + deployment('shop', 'web', 'web', '{ app: other }') + service('shop', 'other', 'LoadBalancer', 'other')
+      + service('shop', 'b-lb', 'LoadBalancer', 'web');
+    const usage = ServiceAccountUsage.of(Inventory.of(parseResources(yaml)));
+    assert.deepEqual(usage.workloadsOf('shop', 'web'), [{
+      workload: 'Deployment/shop/web',
+      exposedBy: ['Service/shop/b-lb (LoadBalancer)', 'Service/shop/a-np (NodePort)', 'Ingress/shop/z → Service/shop/internal',
+        'Ingress/shop/y → Service/shop/internal', 'Service/shop/other (LoadBalancer)'],
+    }]);
+  });
+
+  it('a role repeating a rule reports it once', () => {
+    const role = `${H}\nkind: ClusterRole\nmetadata: { name: reader }\nrules:\n${"  - { apiGroups: [''], resources: [secrets], verbs: [get] }\n".repeat(500)}---\n`;
+    const findings = runChecks(rbacChecks, role + crb('r', 'reader', '{ kind: User, name: u }') + crb('a', 'reader', '{ kind: Group, name: system:unauthenticated }'));
+    const byCheck = Object.fromEntries(findings.map((f) => [`${f.checkId} ${f.resource.name}`, f.details?.grants]));
+    assert.deepEqual(byCheck, {
+      'rbac.secrets-read r': ['get secrets (core)'],
+      'rbac.secrets-read a': ['get secrets (core)'],
+      'rbac.anonymous-access a': ['get secrets (core)'],
+    });
+    const anonymous = findings.find((f) => f.checkId === 'rbac.anonymous-access')!;
+    assert.match(anonymous.message, /is granted get secrets \(core\) cluster-wide/);
+  });
+
+  it('who-can and subject answers list each grant once', () => {
+    const model = RbacModel.fromResources(parseResources(copies + crb('ghost', 'not-here', '{ kind: ServiceAccount, name: web, namespace: shop }').repeat(COPIES)));
+    const who = whoCanAnswer(model, { type: 'resource', verb: 'delete', apiGroup: '', resource: 'pods' }, { type: 'all' });
+    assert.deepEqual(who.subjects, [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop', via: [{ binding: 'RoleBinding/shop/web', role: 'ClusterRole/cluster-admin', namespace: 'shop' }] }]);
+    assert.deepEqual(who.unresolvedBindings, ['ClusterRoleBinding/ghost → ClusterRole/not-here']);
+    const subject = subjectAnswer(model, { kind: 'ServiceAccount', namespace: 'shop', name: 'web' }, []);
+    assert.equal(subject.namespaces.shop!.length, 1, 'the resource rule of cluster-admin (a RoleBinding grants no URL)');
+    for (const rule of subject.namespaces.shop!) assert.equal(rule.via.length, 1);
+    assert.deepEqual(subject.unresolvedBindings, ['ClusterRoleBinding/ghost → ClusterRole/not-here']);
   });
 });

@@ -2,7 +2,7 @@ import { defineCheck, type InventoryViolation } from '../../engine/check.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import type { Severity } from '../../resources/types.js';
 import {
-  ANONYMOUS, AUTHENTICATED, normaliseSubject, ruleText, subjectLabel, UNAUTHENTICATED, type PolicyRule, type SubjectRef,
+  ANONYMOUS, AUTHENTICATED, normaliseSubject, ruleText, subjectLabel, UNAUTHENTICATED, type PolicyRule, type RoleNode, type SubjectRef,
 } from '../../inventory/rbac/index.js';
 import { grantFacts, NSA_RBAC, rbacContext, RBAC_INPUT_KINDS } from './common.js';
 
@@ -38,18 +38,27 @@ function severityFor(audience: Audience, beyond: boolean): Severity {
   return 'high';
 }
 
+/** Whether a role grants more than discovery, and the rules to report (each text once), worked out once per role. */
+function grantedBy(role: RoleNode): { beyond: boolean; grants: readonly string[] } {
+  const beyond = role.rules.filter((rule) => !isDiscoveryRule(rule));
+  return { beyond: beyond.length > 0, grants: [...new Set((beyond.length > 0 ? beyond : role.rules).map(ruleText))] };
+}
+
 function* violations(inventory: Inventory): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
+  const memo = new Map<RoleNode, { beyond: boolean; grants: readonly string[] }>();
   for (const grant of model.grants()) {
     if (grant.binding.systemDefault) continue;
     const audience = audienceOf(grant.subject);
     if (!audience) continue;
-    const beyond = grant.role.rules.filter((rule) => !isDiscoveryRule(rule));
-    if (audience === 'authenticated' && beyond.length === 0) continue;
-    const facts = grantFacts(grant, usage.holderOf(grant.subject), severityFor(audience, beyond.length > 0), { holderShift: false });
-    facts.details.grants = (beyond.length > 0 ? beyond : grant.role.rules).map(ruleText);
+    let granted = memo.get(grant.role);
+    if (!granted) memo.set(grant.role, (granted = grantedBy(grant.role)));
+    const { beyond, grants } = granted;
+    if (audience === 'authenticated' && !beyond) continue;
+    const facts = grantFacts(grant, usage.holderOf(grant.subject), severityFor(audience, beyond), { holderShift: false });
+    facts.details.grants = [...grants];
     const who = audience === 'anonymous' ? 'unauthenticated clients' : 'every authenticated identity';
-    const what = beyond.length > 0 ? `${beyond.map(ruleText).join('; ')}` : 'discovery endpoints only';
+    const what = beyond ? grants.join('; ') : 'discovery endpoints only';
     yield {
       resource: grant.binding.resource,
       path: `subjects[${grant.index}]`,

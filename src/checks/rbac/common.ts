@@ -93,15 +93,30 @@ function matchesOf(role: RoleNode, spec: PermissionSpec): RuleMatch[] {
   });
 }
 
-function holderText(grant: Grant, holder: Holder): string {
-  const running = holder.workloads.map((w) => w.workload);
-  const exposed = holder.workloads.flatMap((w) => w.exposedBy);
-  switch (holder.type) {
-    case 'exposed-workload': return `; held by ${running.join(', ')}, exposed by ${[...new Set(exposed)].join(', ')}`;
-    case 'workload': return `; held by ${running.join(', ')}`;
-    case 'broad-group': return `; ${grant.subject.name} is an implicit group of many identities`;
-    default: return '';
+/** What the findings of a holder say about its workloads, computed once per holder (it holds many grants). */
+interface HolderSummary {
+  workloads: readonly string[];
+  exposedBy: readonly string[];
+  text: string;
+}
+
+const summaries = new WeakMap<Holder, HolderSummary>();
+
+function summaryOf(holder: Holder): HolderSummary {
+  let summary = summaries.get(holder);
+  if (!summary) {
+    const workloads = [...new Set(holder.workloads.map((w) => w.workload))];
+    const exposedBy = [...new Set(holder.workloads.flatMap((w) => w.exposedBy))];
+    const text = holder.type === 'exposed-workload' ? `; held by ${workloads.join(', ')}, exposed by ${exposedBy.join(', ')}`
+      : holder.type === 'workload' ? `; held by ${workloads.join(', ')}` : '';
+    summaries.set(holder, (summary = { workloads, exposedBy, text }));
   }
+  return summary;
+}
+
+function holderText(grant: Grant, holder: Holder): string {
+  if (holder.type === 'broad-group') return `; ${grant.subject.name} is an implicit group of many identities`;
+  return summaryOf(holder).text;
 }
 
 export interface GrantFacts {
@@ -130,8 +145,8 @@ export function grantFacts(grant: Grant, holder: Holder, base: Severity, options
     subject: subjectLabel(grant.subject),
     binding: bindingLabel(grant.binding),
     role: roleLabel(grant.role),
-    workloads: holder.workloads.map((w) => w.workload),
-    exposedBy: [...new Set(holder.workloads.flatMap((w) => w.exposedBy))],
+    workloads: [...summaryOf(holder).workloads],
+    exposedBy: [...summaryOf(holder).exposedBy],
   };
   if (!clusterWide) details.namespace = grant.namespace!;
   const where = clusterWide ? 'cluster-wide' : `in namespace ${grant.namespace}`;
@@ -151,22 +166,45 @@ export function summarizeActions(actions: readonly string[]): string {
   return [...byTarget].map(([target, verbs]) => `${[...verbs].join(',')}${target ? ` ${target}` : ''}`).join('; ');
 }
 
+/** What a role allows for a permission check, worked out once per role (many grants share a role). */
+interface RoleVerdict {
+  /** Equivalent to cluster-admin. */
+  admin: boolean;
+  matches: boolean;
+  /** Every matching rule is limited by resourceNames. */
+  named: boolean;
+  /** The summary of the actions, for the message. */
+  actions: string;
+  /** The matching rules, each text once (a role may repeat a rule). */
+  grants: readonly string[];
+}
+
+function verdictOf(role: RoleNode, spec: PermissionSpec): RoleVerdict {
+  const matches = matchesOf(role, spec);
+  return {
+    admin: isAdminEquivalent(role),
+    matches: matches.length > 0,
+    named: matches.every((m) => m.rule.resourceNames.length > 0),
+    actions: summarizeActions(matches.flatMap((m) => m.actions)),
+    grants: [...new Set(matches.map((m) => ruleText(m.rule)))],
+  };
+}
+
 /** Violations of a permission check: one per binding subject whose role allows the risky action. */
 export function* permissionViolations(inventory: Inventory, base: Severity, spec: PermissionSpec): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
-  const memo = new Map<RoleNode, RuleMatch[]>();
+  const memo = new Map<RoleNode, RoleVerdict>();
   for (const grant of model.grants()) {
     if (grant.binding.systemDefault || !inReach(grant, spec.reach)) continue;
-    if (spec.skipAdminEquivalent !== false && isAdminEquivalent(grant.role)) continue;
-    let matches = memo.get(grant.role);
-    if (!matches) memo.set(grant.role, (matches = matchesOf(grant.role, spec)));
-    if (matches.length === 0) continue;
+    let verdict = memo.get(grant.role);
+    if (!verdict) memo.set(grant.role, (verdict = verdictOf(grant.role, spec)));
+    if (spec.skipAdminEquivalent !== false && verdict.admin) continue;
+    if (!verdict.matches) continue;
     const holder = usage.holderOf(grant.subject);
     if (holder.type === 'masters') continue;
-    const named = matches.every((m) => m.rule.resourceNames.length > 0);
+    const { named, actions } = verdict;
     const facts = grantFacts(grant, holder, base, { extraShift: named ? -1 : 0, reachShift: spec.reachShift !== false });
-    const actions = summarizeActions(matches.flatMap((m) => m.actions));
-    facts.details.grants = matches.map((m) => ruleText(m.rule));
+    facts.details.grants = [...verdict.grants];
     yield {
       resource: grant.binding.resource,
       path: `subjects[${grant.index}]`,

@@ -56,8 +56,28 @@ function unresolvedLabel(binding: BindingNode): string {
   return `${bindingLabel(binding)} → ${binding.roleRef.kind}/${binding.roleRef.name}`;
 }
 
+/** Labels of bindings, each once: the same binding declared in several files is one line of an answer. */
+function unresolvedLabels(bindings: readonly BindingNode[]): string[] {
+  return [...new Set(bindings.map(unresolvedLabel))];
+}
+
 function unresolved(model: RbacModel): string[] {
-  return model.unresolvedBindings().map(unresolvedLabel);
+  return unresolvedLabels(model.unresolvedBindings());
+}
+
+/** The grants as an answer shows them, each once (duplicated bindings would repeat identical lines). */
+function uniqueVias(vias: readonly Via[]): ViaJson[] {
+  const seen = new Set<string>();
+  const out: ViaJson[] = [];
+  for (const via of vias) {
+    const json = viaJson(via);
+    const key = `${json.binding}\n${json.role}\n${json.namespace ?? ''}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push(json);
+    }
+  }
+  return out;
 }
 
 function scopeNamespace(scope: AccessScope): string | null {
@@ -65,7 +85,7 @@ function scopeNamespace(scope: AccessScope): string | null {
 }
 
 export function whoCanAnswer(model: RbacModel, request: AccessRequest, scope: AccessScope): WhoCanAnswer {
-  const subjects = model.whoCan(request, scope).map((entry) => ({ ...subjectJson(entry.subject), via: entry.via.map(viaJson) }));
+  const subjects = model.whoCan(request, scope).map((entry) => ({ ...subjectJson(entry.subject), via: uniqueVias(entry.via) }));
   if (request.type === 'nonResource') {
     return { verb: request.verb, resource: request.path, nonResourceURL: true, namespace: null, subjects, unresolvedBindings: unresolved(model) };
   }
@@ -94,16 +114,27 @@ export interface SubjectAnswer {
   unresolvedBindings: string[];
 }
 
-function addRule(list: Map<string, RuleGrantJson>, rule: PolicyRule, via: Via): void {
+/** The rules of an answer by rule key, each with its grants and the keys of those (to list each grant once). */
+type RuleList = Map<string, { json: RuleGrantJson; vias: Set<string> }>;
+
+function addRule(list: RuleList, rule: PolicyRule, via: Via): void {
   const key = ruleKey(rule);
   let entry = list.get(key);
-  if (!entry) list.set(key, (entry = { ...ruleJson(rule), via: [] }));
-  entry.via.push({ ...viaJson(via), as: subjectLabel(via.subject) });
+  if (!entry) list.set(key, (entry = { json: { ...ruleJson(rule), via: [] }, vias: new Set() }));
+  const json = { ...viaJson(via), as: subjectLabel(via.subject) };
+  const viaKey = `${json.binding}\n${json.role}\n${json.namespace ?? ''}\n${json.as}`;
+  if (entry.vias.has(viaKey)) return;
+  entry.vias.add(viaKey);
+  entry.json.via.push(json);
+}
+
+function rulesOf(list: RuleList): RuleGrantJson[] {
+  return [...list.values()].map((entry) => entry.json);
 }
 
 export function subjectAnswer(model: RbacModel, subject: SubjectRef, extraGroups: readonly string[], usage?: ServiceAccountUsage): SubjectAnswer {
-  const cluster = new Map<string, RuleGrantJson>();
-  const namespaces = new Map<string, Map<string, RuleGrantJson>>();
+  const cluster: RuleList = new Map();
+  const namespaces = new Map<string, RuleList>();
   for (const via of model.grantsTo(subject, extraGroups)) {
     for (const rule of via.role.rules) {
       if (via.namespace === undefined) {
@@ -117,9 +148,9 @@ export function subjectAnswer(model: RbacModel, subject: SubjectRef, extraGroups
   const answer: SubjectAnswer = {
     subject: subjectJson(subject),
     groups: [...new Set([...implicitGroups(subject), ...extraGroups])],
-    cluster: [...cluster.values()],
-    namespaces: Object.fromEntries([...namespaces].sort(([a], [b]) => compareText(a, b)).map(([ns, rules]) => [ns, [...rules.values()]])),
-    unresolvedBindings: model.unresolvedBindingsOf(subject, extraGroups).map(unresolvedLabel),
+    cluster: rulesOf(cluster),
+    namespaces: Object.fromEntries([...namespaces].sort(([a], [b]) => compareText(a, b)).map(([ns, rules]) => [ns, rulesOf(rules)])),
+    unresolvedBindings: unresolvedLabels(model.unresolvedBindingsOf(subject, extraGroups)),
   };
   if (subject.kind === 'ServiceAccount' && usage) answer.workloads = usage.workloadsOf(subject.namespace ?? 'default', subject.name);
   return answer;
