@@ -322,6 +322,20 @@ describe('rbac model: deep and random aggregation graphs', () => {
     for (const i of [0, 1, n / 2, n - 1]) assert.deepEqual(resources(m, i), [`res${n}`], name(i));
   });
 
+  it('a ring of 1,000 aggregated ClusterRoles, each also aggregating its own plain role: every member has all 1,000 rules', () => {
+    const n = 1_000;
+    // Role i aggregates role i+1 (and the last the first) and plain role n+i; a rule reaches the member
+    // before it only through the whole ring, against the order of the input.
+    const edges = Array.from({ length: 2 * n }, (_, i) => (i < n ? [(i + 1) % n, n + i] : []));
+    const m = model(roles(edges, (i) => i < n));
+    const all = Array.from({ length: n }, (_, i) => `res${n + i}`).sort();
+    for (const i of [0, 1, n / 2, n - 1]) {
+      const got = resources(m, i);
+      assert.equal(got.length, n, name(i));
+      assert.deepEqual([...got].sort(), all, name(i));
+    }
+  });
+
   /** Small deterministic PRNG (mulberry32), so that a failure reproduces. */
   function random(seed: number): () => number {
     let a = seed;
