@@ -164,6 +164,11 @@ describe('YAML 1.1 tags and collection keys', () => {
     assert.equal(object.data!.when, '2001-12-15T02:59:43.100Z');
     assert.deepEqual(object.data!.order, [{ x: 1 }, { y: ['aGk='] }]);
     parsed.release();
+    const proto = parseManifestText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  __proto__: !!set {x}\n', origin);
+    const data = (proto.resources[0]!.object as { data: object }).data;
+    assert.deepEqual(Object.entries(data), [['__proto__', { x: null }]]);
+    assert.equal(Object.getPrototypeOf(data), Object.prototype);
+    proto.release();
   });
 
   it('a map key that is a collection becomes its text without a warning on stderr', async () => {

@@ -2,7 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parse } from 'yaml';
-import { asString, describeValue, scalarText, stringItems } from '../src/resources/values.js';
+import { asString, describeValue, scalarText, setOwn, stringItems } from '../src/resources/values.js';
+import { compileSelector, labelsOf } from '../src/inventory/label-selector.js';
+import { REDACTED, redactResource } from '../src/resources/redact.js';
+import type { JsonObject, JsonValue } from '../src/resources/types.js';
 
 describe('describeValue', () => {
   it('writes scalars out as String() does', () => {
@@ -65,5 +68,30 @@ describe('type guards', () => {
     assert.equal(scalarText(1.3), '1.3');
     assert.equal(scalarText(true), 'true');
     for (const value of [null, undefined, hostile, ['baseline'], {}]) assert.equal(scalarText(value), undefined);
+  });
+});
+
+describe('keys named __proto__', () => {
+  const manifest = (): Record<string, unknown> => JSON.parse('{"__proto__": "x", "app": "web"}') as Record<string, unknown>;
+
+  it('setOwn defines them as own properties instead of setting the prototype', () => {
+    const object: Record<string, string> = {};
+    setOwn(object, '__proto__', 'x');
+    setOwn(object, 'app', 'web');
+    assert.deepEqual(Object.keys(object), ['__proto__', 'app']);
+    assert.equal(Object.getPrototypeOf(object), Object.prototype);
+  });
+
+  it('a label selector with such a key selects only what carries it, not everything', () => {
+    const selector = compileSelector({ matchLabels: manifest() as JsonValue });
+    assert.deepEqual(Object.keys(labelsOf(manifest() as JsonValue)), ['__proto__', 'app']);
+    assert.equal(selector.matches({ app: 'web' }), false);
+    assert.equal(selector.matches(labelsOf(manifest() as JsonValue)), true);
+  });
+
+  it('a Secret key with that name stays listed, its value redacted', () => {
+    const object = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: manifest() } as JsonObject;
+    const redacted = redactResource({ apiVersion: 'v1', kind: 'Secret', name: 's', object, provenance: { source: 'file', file: 's.yaml', line: 1, column: 1, documentIndex: 0 } });
+    assert.deepEqual(Object.entries(redacted.object.data as object), [['__proto__', REDACTED], ['app', REDACTED]]);
   });
 });

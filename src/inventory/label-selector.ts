@@ -7,7 +7,7 @@
  */
 import type { JsonValue } from '../resources/types.js';
 import { asArray, asObject, isObject } from '../resources/workloads.js';
-import { describeValue, scalarText } from '../resources/values.js';
+import { describeValue, scalarText, setOwn } from '../resources/values.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
@@ -34,7 +34,7 @@ export function labelsOf(value: JsonValue | undefined): Record<string, string> {
   if (!isObject(value)) return labels;
   for (const [key, label] of Object.entries(value)) {
     const text = scalarText(label);
-    if (text !== undefined) labels[key] = text;
+    if (text !== undefined) setOwn(labels, key, text);
   }
   return labels;
 }

@@ -3,6 +3,7 @@
  * the values are replaced, and the last-applied annotation (which repeats them) is dropped.
  */
 import type { JsonObject, JsonValue, Resource } from './types.js';
+import { setOwn } from './values.js';
 
 export const REDACTED = '[redacted]';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -10,7 +11,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 function redactValues(map: JsonValue | undefined): JsonValue | undefined {
   if (map === null || typeof map !== 'object' || Array.isArray(map)) return map;
   const redacted: JsonObject = {};
-  for (const key of Object.keys(map)) redacted[key] = REDACTED;
+  for (const key of Object.keys(map)) setOwn(redacted, key, REDACTED);
   return redacted;
 }
 

@@ -118,3 +118,12 @@ function render(value: unknown, out: Output, depth: number, open: Set<object>): 
   }
   open.delete(object);
 }
+
+/**
+ * `object[key] = value` as an own property for every key: assigning to `__proto__` would set the
+ * prototype instead (and drop the key), so a manifest key named `__proto__` is defined explicitly.
+ */
+export function setOwn<T>(object: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  else object[key] = value;
+}

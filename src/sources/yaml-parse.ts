@@ -11,6 +11,7 @@
  */
 import { LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathSegment } from '../resources/object-path.js';
+import { setOwn } from '../resources/values.js';
 import { parseFast } from './yaml-fast.js';
 
 export { parseFast, positionInTable } from './yaml-fast.js';
@@ -224,7 +225,7 @@ export function asJsonValues(root: unknown): unknown {
       const value = container[key];
       if (value === null || typeof value !== 'object') continue;
       const json = jsonValueOf(value);
-      if (json !== undefined) container[key] = json;
+      if (json !== undefined) setOwn(container, key, json);
       const next = json ?? value;
       if (next !== null && typeof next === 'object') pending.push(next);
     }
