@@ -38,14 +38,6 @@ describe('describeValue', () => {
     // YAML aliases may make one.
     assert.equal(describeValue(parse('a: &x { b: *x }')), '{"a":{"b":{…}}}');
   });
-
-  it('describes the other values YAML tags can produce', () => {
-    assert.equal(describeValue(new Date('2024-01-02T03:04:05Z')), '2024-01-02T03:04:05.000Z');
-    assert.equal(describeValue(new Date(Number.NaN)), 'Invalid Date');
-    assert.equal(describeValue(Buffer.from('hello')), '<binary, 5 bytes>');
-    assert.equal(describeValue(new Set(['a', 1])), '["a",1]');
-    assert.equal(describeValue(new Map<unknown, unknown>([['a', 1], [{ toString: 1 }, 2]])), '{"a":1,"{\\"toString\\":1}":2}');
-  });
 });
 
 describe('type guards', () => {

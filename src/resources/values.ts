@@ -35,7 +35,8 @@ const MAX_DEPTH = 4;
  * Any value as message text, never throwing: a string as is; a number, boolean, bigint, null or
  * undefined written out; a list or map in compact JSON form (keys and strings quoted), cut at about
  * `maxLength` characters with `…`. Own enumerable keys only: no `toString`, `valueOf` or `toJSON` of
- * the value is ever called; circular references and nesting beyond a few levels are cut.
+ * the value is ever called; circular references and nesting beyond a few levels are cut. Parsed
+ * manifests hold JSON values only (YAML 1.1 tagged values are converted when parsed).
  */
 export function describeValue(value: unknown, maxLength = MAX_DESCRIPTION): string {
   if (typeof value === 'string') return value;
@@ -55,68 +56,31 @@ interface Output {
 
 function render(value: unknown, out: Output, depth: number, open: Set<object>): void {
   if (out.text.length > out.limit) return;
-  switch (typeof value) {
-    case 'string':
-      out.text += depth === 0 ? value : JSON.stringify(value);
-      return;
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-    case 'undefined':
-      out.text += String(value);
-      return;
-    case 'symbol':
-      out.text += value.description === undefined ? 'Symbol()' : `Symbol(${JSON.stringify(value.description)})`;
-      return;
-    case 'function':
-      out.text += '[function]';
-      return;
-  }
-  if (value === null) {
-    out.text += 'null';
+  if (typeof value === 'string') {
+    out.text += depth === 0 ? value : JSON.stringify(value);
     return;
   }
-  const object = value as object;
-  if (open.has(object) || depth >= MAX_DEPTH) {
-    out.text += Array.isArray(object) ? '[…]' : '{…}';
+  if (value === null || typeof value !== 'object') {
+    out.text += value === null ? 'null' : typeof value === 'symbol' || typeof value === 'function' ? `[${typeof value}]` : String(value);
     return;
   }
-  if (object instanceof Date) {
-    out.text += Number.isNaN(object.getTime()) ? 'Invalid Date' : object.toISOString();
+  if (open.has(value) || depth >= MAX_DEPTH) {
+    out.text += Array.isArray(value) ? '[…]' : '{…}';
     return;
   }
-  if (ArrayBuffer.isView(object)) {
-    out.text += `<binary, ${object.byteLength} bytes>`;
-    return;
+  open.add(value);
+  const list = Array.isArray(value);
+  out.text += list ? '[' : '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    if (out.text.length > out.limit) break;
+    if (!first) out.text += ',';
+    first = false;
+    if (!list) out.text += `${JSON.stringify(key)}:`;
+    render((value as Record<string, unknown>)[key], out, depth + 1, open);
   }
-  open.add(object);
-  if (Array.isArray(object) || object instanceof Set) {
-    out.text += '[';
-    let first = true;
-    for (const item of object as Iterable<unknown>) {
-      if (out.text.length > out.limit) break;
-      if (!first) out.text += ',';
-      first = false;
-      render(item, out, depth + 1, open);
-    }
-    out.text += ']';
-  } else {
-    const entries: Iterable<[unknown, unknown]> = object instanceof Map
-      ? object.entries()
-      : Object.keys(object).map((key) => [key, (object as Record<string, unknown>)[key]]);
-    out.text += '{';
-    let first = true;
-    for (const [key, item] of entries) {
-      if (out.text.length > out.limit) break;
-      if (!first) out.text += ',';
-      first = false;
-      out.text += typeof key === 'string' ? JSON.stringify(key) : JSON.stringify(describeValue(key, out.limit));
-      out.text += ':';
-      render(item, out, depth + 1, open);
-    }
-    out.text += '}';
-  }
-  open.delete(object);
+  out.text += list ? ']' : '}';
+  open.delete(value);
 }
 
 /**

@@ -9,7 +9,7 @@
  * (two int32 per key or item) let a retained resource's paths be located after its file's parse
  * is released.
  */
-import { LineCounter, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { LineCounter, YAMLParseError, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { PathSegment } from '../resources/object-path.js';
 import { setOwn } from '../resources/values.js';
 import { parseFast } from './yaml-fast.js';
@@ -155,14 +155,11 @@ function withDuplicateKeyErrors(doc: Document.Parsed, text: string, lines: LineC
 function duplicateKeyOffsets(root: unknown): number[] {
   const offsets: number[] = [];
   const pending: unknown[] = [root];
-  const visited = new Set<unknown>();
   while (pending.length > 0) {
     const node = pending.pop();
-    if (isAlias(node) || visited.has(node)) continue;
     if (isPair(node)) {
       pending.push(node.value, node.key);
     } else if (isMap(node)) {
-      visited.add(node);
       const seen = new Set<unknown>();
       for (const pair of node.items) {
         const key: unknown = pair.key;
@@ -173,7 +170,6 @@ function duplicateKeyOffsets(root: unknown): number[] {
       }
       for (let i = node.items.length - 1; i >= 0; i--) pending.push(node.items[i]);
     } else if (isSeq(node)) {
-      visited.add(node);
       for (let i = node.items.length - 1; i >= 0; i--) pending.push(node.items[i]);
     }
   }

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
-import { asArray, exampleDeployment, examplePod } from './util.js';
+import { exampleDeployment, examplePod } from './util.js';
+import { stringItems } from '../../resources/values.js';
 
 /** `sudo` as a word of a command line (not `pseudo`, not a path containing sudo). */
 const SUDO = /(^|[\s;&|'"(])sudo(\s|$)/;
@@ -22,7 +23,7 @@ export default defineCheck({
   *check(pod) {
     for (const c of pod.containers) {
       for (const field of ['command', 'args'] as const) {
-        const words = asArray(c.container[field]).filter((w): w is string => typeof w === 'string');
+        const words = stringItems(c.container[field]);
         const index = words.findIndex((w) => SUDO.test(w));
         if (index >= 0) yield { path: `${c.path}.${field}[${index}]`, message: `container "${c.name}" runs sudo in its ${field}` };
       }

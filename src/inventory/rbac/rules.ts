@@ -9,20 +9,17 @@
  */
 import type { JsonValue } from '../../resources/types.js';
 import { asArray, isObject } from '../../resources/workloads.js';
+import { stringItems } from '../../resources/values.js';
 import type { AccessRequest, NonResourceRequest, PolicyRule, ResourceRequest } from './types.js';
-
-function strings(value: JsonValue | undefined): string[] {
-  return asArray(value).filter((v): v is string => typeof v === 'string');
-}
 
 export function parseRule(value: JsonValue): PolicyRule | undefined {
   if (!isObject(value)) return undefined;
   return {
-    verbs: strings(value.verbs),
-    apiGroups: strings(value.apiGroups),
-    resources: strings(value.resources),
-    resourceNames: strings(value.resourceNames),
-    nonResourceURLs: strings(value.nonResourceURLs),
+    verbs: stringItems(value.verbs),
+    apiGroups: stringItems(value.apiGroups),
+    resources: stringItems(value.resources),
+    resourceNames: stringItems(value.resourceNames),
+    nonResourceURLs: stringItems(value.nonResourceURLs),
   };
 }
 
