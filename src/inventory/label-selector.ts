@@ -114,11 +114,10 @@ export function compileSelector(value: JsonValue | undefined): LabelSelector {
     return new CompiledSelector([], 'matchLabels is not a map');
   }
   for (const [key, label] of Object.entries(asObject(value.matchLabels))) {
+    const text = scalarText(label);
     // Not ignored (that would widen the selector): the API server rejects the selector.
-    if (scalarText(label) === undefined) return new CompiledSelector([], `matchLabels value ${describeValue(label)} for key "${key}" is not a string`);
-  }
-  for (const [key, label] of Object.entries(labelsOf(value.matchLabels))) {
-    requirements.push({ key, op: 'In', values: new Set([label]) });
+    if (text === undefined) return new CompiledSelector([], `matchLabels value ${describeValue(label)} for key "${key}" is not a string`);
+    requirements.push({ key, op: 'In', values: new Set([text]) });
   }
   for (const expression of asArray(value.matchExpressions)) {
     const requirement = requirementOf(expression);

@@ -1,5 +1,5 @@
 /** Text helpers that reproduce the phrasing of the upstream Pod Security messages. */
-import { describeValue } from '../resources/values.js';
+import { describeValue, stringItems } from '../resources/values.js';
 
 /** The singular form for exactly one item, the plural otherwise. */
 export function pluralize(singular: string, plural: string, count: number): string {
@@ -17,7 +17,7 @@ export function joinQuote(values: readonly string[]): string {
  * not decode) described, so that it is reported rather than coerced.
  */
 export function joinQuoteValues(values: readonly unknown[]): string {
-  const strings = values.filter((value): value is string => typeof value === 'string');
+  const strings = stringItems(values);
   const others = values.filter((value) => typeof value !== 'string').map((value) => describeValue(value));
   return [...sortedUnique(strings).map((value) => JSON.stringify(value)), ...sortedUnique(others)].join(', ');
 }
