@@ -8,7 +8,7 @@ import { soaCommand } from './soa.js';
 import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
-import { UsageError, EXIT } from './io.js';
+import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { ConfigError } from '../isms/config.js';
 
 const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
@@ -41,8 +41,14 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.error;
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
-      process.stderr.write(`annexa: ${error.message}\n`);
+    if (error instanceof ConfigError) {
+      for (const issue of error.issues) {
+        process.stderr.write(problemLine({ file: error.file, ...(issue.line ? { line: issue.line } : {}), message: `${issue.field ? `${issue.field}: ` : ''}${issue.message}` }));
+      }
+      return EXIT.error;
+    }
+    if (error instanceof UsageError || error instanceof WriteError) {
+      process.stderr.write(`annexa: ${terminalSafe(error.message)}\n`);
       return EXIT.error;
     }
     process.stderr.write(`annexa: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

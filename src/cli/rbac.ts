@@ -3,8 +3,8 @@
  * questions about the RBAC objects of manifests, answered as the Kubernetes RBAC authorizer would.
  */
 import { Command, Option } from 'commander';
-import { expandPaths, parseSize, readBounded, readStdin, type InputUnit } from '../sources/files.js';
-import { parseManifestText } from '../sources/yaml-documents.js';
+import { parseSize } from '../sources/files.js';
+import { loadResources } from '../sources/input.js';
 import type { InputError, Resource } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import {
@@ -12,8 +12,7 @@ import {
   type AccessRequest, type AccessScope, type SubjectAnswer, type WhoCanAnswer, type RuleGrantJson,
 } from '../inventory/rbac/index.js';
 import { alignColumns, printable } from '../report/table.js';
-import { openOutput, UsageError, EXIT } from './io.js';
-import { redactInputErrors } from '../resources/redact.js';
+import { openOutput, reportProblems, terminalSafe, UsageError, EXIT } from './io.js';
 
 const FORMATS = ['table', 'json'] as const;
 
@@ -38,6 +37,7 @@ interface Loaded {
   inventory: Inventory;
   model: RbacModel;
   errors: InputError[];
+  notes: InputError[];
 }
 
 function withCommonOptions(command: Command): Command {
@@ -90,27 +90,12 @@ function maxBytes(flags: CommonFlags): number {
   return bytes;
 }
 
-async function readUnit(unit: InputUnit, max: number) {
-  return unit.source === 'stdin' ? readStdin(max) : readBounded(unit.file, max);
-}
-
-/** Reads the manifests with the scan's source pipeline and builds the model. */
+/** Reads the manifests through the one input path of every command and builds the model. */
 export async function loadRbac(paths: readonly string[], max: number): Promise<Loaded> {
-  const { units, errors } = expandPaths(paths);
   const resources: Resource[] = [];
-  for (const unit of units) {
-    const read = await readUnit(unit, max);
-    if ('error' in read) {
-      errors.push(read.error);
-      continue;
-    }
-    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    errors.push(...redactInputErrors(parsed.errors));
-    resources.push(...parsed.resources);
-    parsed.release();
-  }
+  const loaded = await loadResources({ paths, maxFileBytes: max }, {}, (resource) => resources.push(resource));
   const inventory = Inventory.of(resources);
-  return { inventory, model: RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS)), errors };
+  return { inventory, model: RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS)), errors: loaded.errors, notes: loaded.notes };
 }
 
 function splitGroup(resource: string, flags: WhoCanFlags): { resource: string; group: string } {
@@ -158,7 +143,7 @@ export async function runWhoCan(verb: string, target: string, paths: string[], f
   const loaded = await loadRbac(paths, maxBytes(flags));
   const answer = whoCanAnswer(loaded.model, request, scope);
   const text = flags.output === 'json' ? `${JSON.stringify({ ...answer, errors: loaded.errors }, null, 2)}\n` : whoCanTable(answer);
-  return finish(text, loaded.errors, flags);
+  return finish(text, loaded, flags);
 }
 
 export async function runSubject(spec: string, paths: string[], flags: SubjectFlags): Promise<number> {
@@ -169,15 +154,15 @@ export async function runSubject(spec: string, paths: string[], flags: SubjectFl
   const loaded = await loadRbac(paths, maxBytes(flags));
   const answer = subjectAnswer(loaded.model, subject, flags.group, ServiceAccountUsage.of(loaded.inventory));
   const text = flags.output === 'json' ? `${JSON.stringify({ ...answer, errors: loaded.errors }, null, 2)}\n` : subjectTable(answer);
-  return finish(text, loaded.errors, flags);
+  return finish(text, loaded, flags);
 }
 
-function finish(text: string, errors: readonly InputError[], flags: CommonFlags): number {
+function finish(text: string, loaded: Loaded, flags: CommonFlags): number {
+  reportProblems(loaded.errors, loaded.notes);
   const output = openOutput(flags.outputFile);
   output.write(text);
   output.close();
-  for (const e of errors) process.stderr.write(`annexa: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  return errors.length > 0 ? EXIT.error : EXIT.ok;
+  return loaded.errors.length > 0 ? EXIT.error : EXIT.ok;
 }
 
 function scopeText(answer: WhoCanAnswer): string {
@@ -201,7 +186,7 @@ export function whoCanTable(answer: WhoCanAnswer): string {
   const broad = answer.subjects.filter((s) => s.kind === 'Group' && isBroadGroup(s.name)).map((s) => s.name);
   if (broad.length > 0) lines.push('', `Implicit groups are listed as subjects: ${broad.join(', ')} (every authenticated identity, every service account, or every anonymous client).`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `${answer.unresolvedBindings.length} binding(s) reference roles not in the input; they may grant more.`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function ruleCells(rule: RuleGrantJson): [string, string] {
@@ -223,5 +208,5 @@ export function subjectTable(answer: SubjectAnswer): string {
   if (rows.length > 0) lines.push(...table(['NAMESPACE', 'VERBS', 'RESOURCES', 'VIA'], rows));
   for (const w of answer.workloads ?? []) lines.push(`runs as it: ${w.workload}${w.exposedBy.length > 0 ? ` (exposed by ${w.exposedBy.join(', ')})` : ''}`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `unresolved (role not in the input): ${answer.unresolvedBindings.join(', ')}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }

@@ -3,13 +3,13 @@ import { Command, Option } from 'commander';
 import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import { redactInputErrors } from '../resources/redact.js';
-import { expandPaths, parseSize, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
-import { kustomizeBuild } from '../sources/kustomize.js';
-import type { InputError, Severity } from '../resources/types.js';
+import { parseSize } from '../sources/files.js';
+import { noResourcesError, prepareInputs, type InputRequest } from '../sources/input.js';
+import type { Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
-import { openOutput, Progress, UsageError, EXIT } from './io.js';
+import { openOutput, Progress, reportProblems, UsageError, EXIT } from './io.js';
 import { VERSION } from '../version.js';
 
 interface ScanFlags {
@@ -22,6 +22,7 @@ interface ScanFlags {
   quiet?: boolean;
   workers?: string;
   stdinFilename?: string;
+  allowEmpty?: boolean;
   /** False with `--no-cross-resource`. */
   crossResource?: boolean;
 }
@@ -39,11 +40,15 @@ export function scanCommand(): Command {
     .option('-q, --quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
     .option('--no-cross-resource', 'only the per-resource checks: nothing is kept between files, so memory stays bounded by the largest file')
+    .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
     });
 }
+
+/** More threads than this only adds memory and start-up time on any machine a scan runs on. */
+const MAX_WORKERS = 64;
 
 function failThreshold(value: string): Severity | 'never' {
   if (value === 'never' || isSeverity(value)) return value;
@@ -56,21 +61,17 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   if (paths.length === 0 && flags.kustomize.length === 0) throw new UsageError('scan needs at least one path (or - for stdin, or --kustomize DIR)');
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be a whole number, not "${flags.workers}"`);
+  if (workers !== undefined && (flags.workers!.trim() === '' || !Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS)) {
+    throw new UsageError(`--workers must be a whole number from 0 to ${MAX_WORKERS}, not "${flags.workers}"`);
+  }
   const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
 
   const stdinName = flags.stdinFilename;
   if (stdinName !== undefined && (stdinName === '' || stdinName === '-' || !paths.includes('-'))) {
     throw new UsageError('--stdin-filename names standard input: give it a file name and read - (for example: cat x.yaml | annexa scan - --stdin-filename x.yaml)');
   }
-  const expanded = expandPaths(paths);
-  const units: InputUnit[] = expanded.units.map((unit) => (unit.source === 'stdin' && stdinName !== undefined ? { ...unit, file: stdinName } : unit));
-  const errors: InputError[] = [...expanded.errors];
-  for (const dir of flags.kustomize) {
-    const built = kustomizeBuild(dir, maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    if ('source' in built) units.push(built);
-    else errors.push(built);
-  }
+  const request: InputRequest = { paths, kustomize: flags.kustomize, maxFileBytes, allowEmpty: Boolean(flags.allowEmpty), ...(stdinName !== undefined ? { stdinFilename: stdinName } : {}) };
+  const { units, errors, notes } = prepareInputs(request);
 
   const output = openOutput(flags.outputFile);
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
@@ -83,9 +84,13 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
   }, reporter, errors);
   progress.done();
+  const empty = outcome.summary.resources === 0;
+  if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
-  reporter.finish(outcome);
+  reportProblems(outcome.errors, notes);
+  // Nothing read, nothing judged: no control posture for an empty input.
+  reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
   output.close();
 
   if (outcome.errors.length > 0) return EXIT.error;

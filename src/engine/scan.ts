@@ -10,7 +10,8 @@ import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { compactForInventory, InventoryCopier } from '../inventory/compact.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
-import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
+import { DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
+import { readInputUnit } from '../sources/input.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
@@ -70,16 +71,8 @@ function emptySummary(): ScanSummary {
   return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, bySeverity };
 }
 
-async function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (unit.text !== undefined) return { text: unit.text };
-  if (unit.source === 'stdin') {
-    const read = await readStdin(max, options.stdin);
-    // Named as the user named standard input (`--stdin-filename`), like its findings.
-    if ('error' in read) read.error.file = unit.file;
-    return read;
-  }
-  return readBounded(unit.file, max);
+function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
+  return readInputUnit(unit, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.stdin);
 }
 
 export async function runScan(units: readonly InputUnit[], options: ScanOptions, sink: ScanSink, initialErrors: InputError[] = []): Promise<ScanOutcome> {

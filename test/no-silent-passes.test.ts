@@ -1,0 +1,261 @@
+/**
+ * Issue 13, "no silent passes": input read as kubectl reads it (pipes to their end), nothing that
+ * was not read passes the gate, errors on stderr in one format for every command, reports written
+ * atomically, and no terminal control sequence from the input reaches the terminal.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { binPath, projectRoot } from './support/paths.js';
+import { configKeeping, runCli, tempTree } from './support/scan-output.js';
+import { openOutput, problemLine, terminalSafe } from '../src/cli/io.js';
+
+const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
+const privilegedFile = join(fixtures, 'privileged.yaml');
+const privilegedText = readFileSync(privilegedFile, 'utf8');
+const PRIVILEGED = 'workload.privileged-container';
+const ESC = '\u001b';
+
+interface JsonReport {
+  summary: { resources: number; findings: number };
+  findings: Array<{ checkId: string; resource: { name: string } }>;
+  controls: unknown[];
+  errors: Array<{ file: string; line?: number; column?: number; message: string }>;
+}
+
+const configDir = tempTree();
+const onlyPrivileged = configKeeping(configDir, [PRIVILEGED]);
+
+/** Runs `annexa ARGS` in bash, so that pipes and process substitution are real pipes. */
+function bashCli(script: string): { code: number | null; stdout: string; stderr: string } {
+  const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ANNEXA: `"${process.execPath}" "${binPath}"` } });
+  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('pipes and other files without a size', () => {
+  const dir = tempTree({ 'pod.yaml': privilegedText, 'padded.yaml': `${'# padding\n'.repeat(200)}${privilegedText}` });
+  const pod = join(dir, 'pod.yaml');
+
+  it('cat pod.yaml | annexa scan /dev/stdin: read to its end', () => {
+    const run = bashCli(`cat "${pod}" | eval "$ANNEXA" scan /dev/stdin -o json -q --config "${onlyPrivileged}"`);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.equal(report.summary.resources, 2);
+    assert.deepEqual(report.findings.map((f) => `${f.checkId} ${f.resource.name}`), [`${PRIVILEGED} web`]);
+    assert.equal(run.code, 1, 'the critical finding fails the gate');
+  });
+
+  it('annexa scan <(helm template …): process substitution is read to its end', () => {
+    const run = bashCli(`eval "$ANNEXA" scan <(cat "${pod}") -o json -q --config "${onlyPrivileged}"`);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as JsonReport).summary.findings, 1);
+  });
+
+  it('a pipe is cut off at --max-file-size with a clear error, not buffered without end', () => {
+    const run = bashCli(`cat "${join(dir, 'padded.yaml')}" | eval "$ANNEXA" scan /dev/stdin -o json -q --max-file-size 1k --config "${onlyPrivileged}"`);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^annexa: \/dev\/stdin: input is over the 1024-byte limit \(--max-file-size\); refused$/m);
+  });
+
+  it('pss check reads a pipe given as a path the same way (one input path)', () => {
+    const run = bashCli(`cat "${pod}" | eval "$ANNEXA" pss check /dev/stdin --level baseline -o json`);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as { results: Array<{ allowed: boolean }> }).results.map((r) => r.allowed), [false]);
+  });
+});
+
+describe('input that yields nothing does not pass', () => {
+  const dir = tempTree({
+    'notes/README.md': '# not a manifest\n',
+    'notes/script.sh': 'echo hi\n',
+    'comments.yaml': '# nothing here\n---\n# nor here\n',
+    'chart/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 1.0.0\n',
+    'chart/values.yaml': 'replicas: 2\n',
+    'chart/templates/deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n',
+    'other-chart/Chart.yaml': 'apiVersion: v2\nname: other\nversion: 1.0.0\n',
+  });
+  const empty = tempTree();
+
+  it('an empty directory exits 2 with a message on stderr; --allow-empty accepts it', () => {
+    const run = runCli(['scan', empty, '-o', 'json', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, new RegExp(`^annexa: ${empty}: no manifests \\(\\.yaml, \\.yml, \\.json\\) in this directory`, 'm'));
+    const allowed = runCli(['scan', empty, '-o', 'json', '--allow-empty', '--config', onlyPrivileged]);
+    assert.equal(allowed.code, 0);
+    assert.equal(allowed.stderr, '');
+  });
+
+  it('a directory of non-YAML files exits 2', () => {
+    const run = runCli(['scan', join(dir, 'notes'), '-o', 'json', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /notes: no manifests/);
+  });
+
+  it('a file that yields no Kubernetes resource exits 2 and prints no control posture', () => {
+    const run = runCli(['scan', join(dir, 'comments.yaml'), '-o', 'json', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /comments\.yaml: no Kubernetes resources \(apiVersion and kind\) in the input; nothing was checked/);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.controls, [], 'no 93-control posture for input that was not read');
+    const allowed = runCli(['scan', join(dir, 'comments.yaml'), '-o', 'json', '--allow-empty', '--config', onlyPrivileged]);
+    assert.equal(allowed.code, 0);
+  });
+
+  it('an unrendered Helm chart gets one message per chart telling to render it, and no parser errors', () => {
+    const run = runCli(['scan', dir, privilegedFile, '-o', 'json', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    const lines = run.stderr.trim().split('\n');
+    const charts = lines.filter((line) => /a Helm chart \(Chart\.yaml\), not rendered manifests: render it first, e\.g\. helm template NAME /.test(line));
+    assert.deepEqual(charts.map((line) => line.split(': ')[1]), [join(dir, 'chart'), join(dir, 'other-chart')]);
+    assert.ok(!run.stderr.includes('deployment.yaml'), 'the templates are not parsed');
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.findings.map((f) => f.resource.name), ['web'], 'the other input is still scanned');
+  });
+});
+
+describe('errors on stderr, one format for every command', () => {
+  const dir = tempTree({
+    'broken.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: {a: b\n',
+  });
+  const broken = join(dir, 'broken.yaml');
+  const expected = /^annexa: \S+broken\.yaml:\d+:\d+: .+$/m;
+
+  for (const output of ['table', 'json', 'sarif']) {
+    it(`scan -o ${output} --output-file: the input error is on stderr as annexa: FILE:LINE:COL: message`, () => {
+      const out = join(tempTree(), 'report');
+      const run = runCli(['scan', broken, privilegedFile, '-o', output, '--output-file', out, '--config', onlyPrivileged]);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, expected);
+      assert.equal(run.stdout, '');
+    });
+  }
+
+  it('rbac, netpol and pss print input errors in the same format', () => {
+    for (const args of [['rbac', 'who-can', 'get', 'pods', broken], ['netpol', 'coverage', broken], ['pss', 'check', broken]]) {
+      const run = runCli(args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.match(run.stderr, expected, args.join(' '));
+      assert.doesNotMatch(run.stdout, /broken\.yaml/, `${args.join(' ')}: input errors are not mixed into the answer on stdout`);
+    }
+  });
+
+  it('a configuration error names the file and the offending key line, each line with the prefix', () => {
+    const config = join(tempTree({ 'annexa.yaml': 'checks:\n  disabled:\n    - no.such-check\n    - nor.this-one\n' }), 'annexa.yaml');
+    const run = runCli(['scan', privilegedFile, '--config', config]);
+    assert.equal(run.code, 2);
+    const lines = run.stderr.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.ok(lines.every((line) => line.startsWith(`annexa: ${config}:`)), run.stderr);
+    assert.match(lines[0]!, /:3: checks\.disabled\[0\]: no built-in check has the id "no\.such-check"/);
+  });
+
+  it('problemLine gives FILE:LINE:COL as far as the position is known', () => {
+    assert.equal(problemLine({ file: 'a.yaml', line: 3, column: 5, message: 'bad' }), 'annexa: a.yaml:3:5: bad\n');
+    assert.equal(problemLine({ file: 'a.yaml', line: 3, message: 'bad' }), 'annexa: a.yaml:3: bad\n');
+    assert.equal(problemLine({ file: 'a.yaml', message: 'bad' }), 'annexa: a.yaml: bad\n');
+    assert.equal(problemLine({ file: 'dir/x', message: 'symbolic link skipped' }, 'note'), 'annexa: dir/x: note: symbolic link skipped\n');
+  });
+});
+
+describe('write failures', () => {
+  it('stdout on a full device: one line, exit 2, no stack trace', () => {
+    const run = spawnSync('sh', ['-c', `"${process.execPath}" "${binPath}" scan "${privilegedFile}" -o json > /dev/full`], { encoding: 'utf8' });
+    assert.equal(run.status, 2);
+    assert.equal(run.stderr, 'annexa: cannot write standard output: no space left on device (ENOSPC)\n');
+  });
+
+  it('--output-file on a full device: one line, exit 2', () => {
+    const run = runCli(['scan', privilegedFile, '-o', 'json', '--output-file', '/dev/full']);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, 'annexa: cannot write "/dev/full": no space left on device (ENOSPC)\n');
+  });
+
+  it('a reader that stops early (| head -c 1) ends the run quietly with the exit code of the findings', () => {
+    const run = spawnSync('bash', ['-c', `"${process.execPath}" "${binPath}" scan "${join(projectRoot, 'examples')}" -o json | head -c 1 > /dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    assert.equal(run.stdout.trim(), '1');
+    assert.equal(run.stderr, '');
+  });
+
+  it('--output-file is replaced whole: until the report is complete the previous one stays, and no temporary file is left', () => {
+    const dir = tempTree({ 'report.json': '{"previous":true}\n' });
+    const target = join(dir, 'report.json');
+    const output = openOutput(target);
+    output.write('{"new":');
+    assert.equal(readFileSync(target, 'utf8'), '{"previous":true}\n', 'readers never see a half-written report');
+    output.write('true}\n');
+    output.close();
+    assert.equal(readFileSync(target, 'utf8'), '{"new":true}\n');
+    assert.deepEqual(readdirSync(dir), ['report.json']);
+  });
+
+  it('two scans writing the same --output-file leave one complete report', async () => {
+    const dir = tempTree();
+    const target = join(dir, 'report.json');
+    const scan = () => new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [binPath, 'scan', join(projectRoot, 'examples'), '-o', 'json', '-q', '--output-file', target], { stdio: 'ignore' });
+      child.on('close', resolve);
+    });
+    const codes = await Promise.all([scan(), scan()]);
+    assert.deepEqual(codes, [1, 1]);
+    const report = JSON.parse(readFileSync(target, 'utf8')) as JsonReport;
+    assert.ok(report.summary.resources > 0);
+    assert.deepEqual(readdirSync(dir), ['report.json']);
+  });
+});
+
+describe('terminal escape injection', () => {
+  it('terminalSafe escapes C0, DEL, C1, line separators and bidirectional overrides', () => {
+    assert.equal(terminalSafe(`a${ESC}]52;c;aGk=\u0007b\u009bc\u2028d\u202ee\u2066f\u007f`), 'a\\u001b]52;c;aGk=\\u0007b\\u009bc\\u2028d\\u202ee\\u2066f\\u007f');
+    assert.equal(terminalSafe('plain ü 日本'), 'plain ü 日本');
+  });
+
+  const hostile = `shop${ESC}]52;c;ZWNobyBoaQ==${ESC}\\${ESC}[2J`;
+  const dir = tempTree({
+    'netpol.yaml': JSON.stringify({
+      apiVersion: 'v1', kind: 'List', items: [
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } },
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: hostile, namespace: 'shop' }, spec: { selector: { matchLabels: { app: 'x' } }, template: { metadata: { labels: { app: 'x' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } },
+        { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `deny${ESC}[31m`, namespace: 'shop' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } },
+      ],
+    }),
+    [`bad${ESC}[2J.yaml`]: 'a: [\n',
+  });
+
+  it('netpol coverage prints names from the input escaped', () => {
+    const run = runCli(['netpol', 'coverage', join(dir, 'netpol.yaml')]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stdout.includes('\\u001b]52'), 'the name is shown, escaped');
+    assert.ok(!run.stdout.includes(ESC));
+  });
+
+  it('file names on stderr are escaped for rbac, netpol, pss and scan', () => {
+    for (const args of [['rbac', 'who-can', 'get', 'pods', dir], ['netpol', 'coverage', dir], ['pss', 'check', dir], ['scan', dir, '-o', 'json']]) {
+      const run = runCli(args);
+      assert.equal(run.code, 2, args.join(' '));
+      assert.match(run.stderr, /bad\\u001b\[2J\.yaml/, args.join(' '));
+      assert.ok(!run.stderr.includes(ESC), `${args[0]}: no raw escape on stderr`);
+    }
+  });
+});
+
+describe('bounds', () => {
+  it('--workers outside 0…64 is a usage error', () => {
+    for (const value of ['1000', '-1', '1.5', 'x', '']) {
+      const run = runCli(['scan', privilegedFile, '--workers', value]);
+      assert.equal(run.code, 2, value);
+      assert.match(run.stderr, /--workers must be a whole number from 0 to 64/, value);
+    }
+  });
+});
+
+describe('skipped special files', () => {
+  it('a symbolic link inside a directory is listed as a note on stderr, not read', () => {
+    const dir = tempTree({ 'pod.yaml': privilegedText });
+    writeFileSync(join(dir, 'README'), 'x');
+    spawnSync('ln', ['-s', privilegedFile, join(dir, 'link.yaml')]);
+    const run = runCli(['scan', dir, '-o', 'json', '--config', onlyPrivileged]);
+    assert.equal(run.code, 1);
+    assert.equal(run.stderr, `annexa: ${join(dir, 'link.yaml')}: note: symbolic link skipped: only regular files are read inside a directory\n`);
+  });
+});
