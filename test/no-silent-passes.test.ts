@@ -22,7 +22,7 @@ interface JsonReport {
   summary: { resources: number; findings: number };
   findings: Array<{ checkId: string; resource: { name: string } }>;
   controls: unknown[];
-  errors: Array<{ file: string; line?: number; column?: number; message: string }>;
+  errors: Array<{ file: string; line?: number; column?: number; message: string; field?: string }>;
 }
 
 const configDir = tempTree();
@@ -257,5 +257,168 @@ describe('skipped special files', () => {
     const run = runCli(['scan', dir, '-o', 'json', '--config', onlyPrivileged]);
     assert.equal(run.code, 1);
     assert.equal(run.stderr, `annexa: ${join(dir, 'link.yaml')}: note: symbolic link skipped: only regular files are read inside a directory\n`);
+  });
+});
+
+describe('YAML 1.1 scalars in fields the API types as booleans and integers, as kubectl sends them', () => {
+  const pod = (spec: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: shop\nspec:\n${spec}`;
+  const scanText = (name: string, text: string, keep: string[] = [PRIVILEGED, 'workload.host-network', 'workload.host-pid', 'workload.root-user']) => {
+    const dir = tempTree({ [name]: text });
+    const config = configKeeping(dir, keep);
+    const run = runCli(['scan', join(dir, name), '-o', 'json', '-q', '--config', config]);
+    return { run, report: JSON.parse(run.stdout) as JsonReport };
+  };
+
+  for (const on of ['on', 'yes', 'Y', 'ON', 'True']) {
+    it(`privileged: ${on}, hostNetwork: ${on}, hostPID: ${on} are true: findings, not a pass`, () => {
+      const { run, report } = scanText('yes.yaml', pod(`  hostNetwork: ${on}\n  hostPID: ${on}\n  containers:\n    - name: app\n      image: x\n      securityContext:\n        privileged: ${on}\n`));
+      assert.equal(run.code, 1, run.stderr);
+      assert.deepEqual(report.errors, []);
+      assert.deepEqual(report.findings.map((f) => f.checkId).sort(), ['workload.host-network', 'workload.host-pid', PRIVILEGED]);
+    });
+  }
+
+  it('pss check says rejected for privileged: on', () => {
+    const dir = tempTree({ 'on.yaml': pod('  containers:\n    - name: app\n      image: x\n      securityContext: { privileged: on }\n') });
+    const run = runCli(['pss', 'check', join(dir, 'on.yaml'), '--level', 'baseline', '-o', 'json']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual((JSON.parse(run.stdout) as { results: Array<{ allowed: boolean }> }).results.map((r) => r.allowed), [false]);
+  });
+
+  it('off and no are false; 0o0 and 0x0 are user 0 (root), as kubectl reads them', () => {
+    const { run, report } = scanText('ints.yaml', pod('  securityContext: { runAsUser: 0x0 }\n  containers:\n    - name: app\n      image: x\n      securityContext: { privileged: off, runAsUser: 0_0 }\n'), [PRIVILEGED, 'workload.low-user-id']);
+    assert.deepEqual(report.errors, [], run.stderr);
+    assert.ok(!report.findings.some((f) => f.checkId === PRIVILEGED));
+    assert.ok(report.findings.some((f) => f.checkId === 'workload.low-user-id'), 'user 0 is flagged');
+  });
+
+  it('a quoted "yes" where the API wants a boolean is an input error naming file, line and field', () => {
+    const { run, report } = scanText('quoted.yaml', pod('  containers:\n    - name: app\n      image: x\n      securityContext:\n        privileged: "yes"\n'));
+    assert.equal(run.code, 2);
+    assert.equal(report.errors.length, 1);
+    assert.equal(report.errors[0]!.field, 'spec.containers[0].securityContext.privileged');
+    assert.match(run.stderr, /^annexa: \S+quoted\.yaml:11:9: Pod shop\/p: spec\.containers\[0\]\.securityContext\.privileged: must be true or false, not a string/m);
+  });
+
+  it('a list where a name belongs, and a fractional runAsUser, are input errors', () => {
+    const { run, report } = scanText('wrong.yaml', pod('  securityContext: { runAsUser: 1.5 }\n  containers:\n    - name: [a, b]\n      image: x\n'));
+    assert.equal(run.code, 2);
+    assert.deepEqual(report.errors.map((e) => e.field).sort(), ['spec.containers[0].name', 'spec.securityContext.runAsUser']);
+  });
+});
+
+describe('structurally invalid objects are input errors, not clean resources', () => {
+  for (const [what, spec] of [
+    ['a sequence', '\n  - a\n  - b'],
+    ['null', ' null'],
+    ['a tagged set', ' !!set { a, b }'],
+    ['an unknown tag', ' !foo { x: 1 }'],
+    ['a python object', ' !!python/object/apply:os.system ["ls"]'],
+  ] as const) {
+    it(`a Pod whose spec is ${what}: exit 2 with the file, line and field`, () => {
+      const dir = tempTree({ 'pod.yaml': `apiVersion: v1\nkind: Pod\nmetadata: { name: p, namespace: shop }\nspec:${spec}\n` });
+      const run = runCli(['scan', join(dir, 'pod.yaml'), '-o', 'json', '-q', '--config', onlyPrivileged]);
+      assert.equal(run.code, 2, run.stderr);
+      assert.match(run.stderr, /^annexa: \S+pod\.yaml:4:\d+: Pod shop\/p: spec(\.containers)?: /m);
+    });
+  }
+
+  it('a Service whose spec is a list, and a Deployment without a pod template', () => {
+    const dir = tempTree({ 'x.yaml': 'apiVersion: v1\nkind: Service\nmetadata: { name: s }\nspec: [1]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec: {}\n' });
+    const run = runCli(['scan', join(dir, 'x.yaml'), '-o', 'json', '-q', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.deepEqual((JSON.parse(run.stdout) as { errors: Array<{ field?: string }> }).errors.map((e) => e.field), ['spec', 'spec.template']);
+  });
+});
+
+describe('templated values never reach the checks', () => {
+  it('a rendered-looking file with {{ }} in names and subjects: one error per value, the object not checked', () => {
+    const dir = tempTree({
+      'binding.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: { name: admins }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }\nsubjects:\n  - kind: User\n    name: "{{ .Values.admin }}"\n',
+      'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: "{{ .Release.Name }}", namespace: shop }\nspec:\n  containers: [{ name: app, image: x, securityContext: { privileged: true } }]\n',
+    });
+    const run = runCli(['rbac', 'who-can', 'get', 'secrets', join(dir, 'binding.yaml'), '-o', 'json']);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /binding\.yaml:7:\d+: ClusterRoleBinding admins: subjects\[0\]\.name: an unrendered template expression/);
+    assert.deepEqual((JSON.parse(run.stdout) as { subjects: unknown[] }).subjects, [], 'the templated subject is not a user');
+    const scan = runCli(['scan', join(dir, 'pod.yaml'), '-o', 'json', '-q', '--config', onlyPrivileged]);
+    assert.equal(scan.code, 2);
+    assert.deepEqual((JSON.parse(scan.stdout) as JsonReport).findings, []);
+  });
+});
+
+describe('parse error positions point at where the construct starts', () => {
+  const cases: Array<[string, string, string]> = [
+    ['an unclosed flow sequence at the end of the file', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  b: c\n  a: [1, 2\n', '7:6'],
+    ['an unclosed flow sequence followed by more keys', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [1, [2], 3\n  b: c\n', '6:6'],
+    ['an unclosed flow map', 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\ndata:\n  b: c\n', '3:11'],
+    ['an unclosed double quote', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "x\n', '4:9'],
+  ];
+  for (const [what, text, position] of cases) {
+    it(what, () => {
+      const dir = tempTree({ 'f.yaml': text });
+      const run = runCli(['scan', join(dir, 'f.yaml'), '-o', 'json', '-q']);
+      assert.equal(run.code, 2);
+      const first = run.stderr.split('\n')[0]!;
+      assert.equal(/f\.yaml:(\d+:\d+):/.exec(first)?.[1], position, first);
+      assert.ok(Number(position.split(':')[0]) <= text.split('\n').length - 1, 'a line of the file');
+    });
+  }
+});
+
+describe('scope and configuration that hide risk', () => {
+  const estate = (excludedPrivileged: boolean) => [
+    ...['a', 'b', 'c'].map((ns) => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${ns} }\n`),
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata: { name: agent, namespace: a }\nspec:\n  selector: { matchLabels: { app: agent } }\n  template:\n    metadata: { labels: { app: agent } }\n    spec:\n      containers: [{ name: agent, image: x, securityContext: { privileged: ${excludedPrivileged} } }]\n`,
+    'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: b }\nspec:\n  containers: [{ name: app, image: x }]\n',
+  ].join('---\n');
+  const config = (exclude: string) => `scope:\n  namespaces:\n    exclude:\n${exclude}`;
+
+  it('a placeholder justification is rejected with the key line', () => {
+    for (const placeholder of ['"."', '"-"', 'n/a', 'TODO', 'tbd', '"..."', 'x']) {
+      const dir = tempTree({ 'annexa.yaml': config(`      - { name: a, justification: ${placeholder} }\n`) });
+      const run = runCli(['scan', privilegedFile, '--config', join(dir, 'annexa.yaml')]);
+      assert.equal(run.code, 2, placeholder);
+      assert.match(run.stderr, /annexa\.yaml:4: scope\.namespaces\.exclude\[0\]\.justification: a placeholder is not a justification/, placeholder);
+    }
+  });
+
+  it('exclusions that put most resources out of scope are warned about', () => {
+    const dir = tempTree({ 'estate.yaml': estate(false), 'annexa.yaml': config('      - { name: "*", justification: "everything is somebody else\'s" }\n') });
+    const run = runCli(['scan', join(dir, 'estate.yaml'), '-o', 'json', '--config', join(dir, 'annexa.yaml')]);
+    assert.match(run.stderr, /^annexa: \S+annexa\.yaml: warning: exclusions put 5 of 5 resources \(100%\) out of scope/m);
+    const narrow = runCli(['scan', join(dir, 'estate.yaml'), '-o', 'json', '--config', configKeeping(tempTree(), [PRIVILEGED], {}, { scope: { namespaces: { exclude: [{ name: 'c', justification: 'an empty sandbox namespace' }] } } })]);
+    assert.doesNotMatch(narrow.stderr, /warning/);
+  });
+
+  it('an excluded privileged DaemonSet next to in-scope workloads is warned about', () => {
+    const dir = tempTree({ 'estate.yaml': estate(true), 'annexa.yaml': config('      - { name: a, justification: "vendor-managed monitoring agent" }\n') });
+    const run = runCli(['scan', join(dir, 'estate.yaml'), '-o', 'json', '--config', join(dir, 'annexa.yaml')]);
+    assert.match(run.stderr, /warning: DaemonSet\/a\/agent is out of scope but can control the in-scope workloads on its nodes \(privileged-container\)/);
+    const unprivileged = tempTree({ 'estate.yaml': estate(false), 'annexa.yaml': config('      - { name: a, justification: "vendor-managed monitoring agent" }\n') });
+    assert.doesNotMatch(runCli(['scan', join(unprivileged, 'estate.yaml'), '-o', 'json', '--config', join(unprivileged, 'annexa.yaml')]).stderr, /can control/);
+  });
+
+  it('says on stderr when ./annexa.yaml is picked up from the working directory', () => {
+    const dir = tempTree({ 'annexa.yaml': 'checks:\n  disabled: [workload.privileged-container]\n' });
+    const run = runCli(['scan', privilegedFile, '-o', 'json'], { cwd: dir });
+    assert.match(run.stderr, new RegExp(`^annexa: ${join(dir, 'annexa.yaml')}: note: using this configuration from the working directory`, 'm'));
+  });
+
+  it('a configuration over 1 MiB or nested 600 or 5,000 deep is refused with a clear message', () => {
+    const dir = tempTree({
+      'big.yaml': `checks:\n  disabled: []\n${'# padding\n'.repeat(110_000)}`,
+      'deep.yaml': `scope: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      'deep-block.yaml': `checks:\n${Array.from({ length: 600 }, (_, i) => `${'  '.repeat(i + 1)}k${i}:`).join('\n')}\n`,
+    });
+    const big = runCli(['scan', privilegedFile, '--config', join(dir, 'big.yaml')]);
+    assert.equal(big.code, 2);
+    assert.match(big.stderr, /big\.yaml: file is \d+ bytes, over the 1048576-byte limit for a configuration; refused/);
+    for (const file of ['deep.yaml', 'deep-block.yaml']) {
+      const deep = runCli(['scan', privilegedFile, '--config', join(dir, file)]);
+      assert.equal(deep.code, 2, file);
+      assert.match(deep.stderr, /nested deeper than 32 levels; refused/, file);
+      assert.doesNotMatch(deep.stderr, /call stack|\n\s+at /, file);
+    }
   });
 });

@@ -237,6 +237,15 @@ export function reportProblems(
   for (const error of errors) stderr.write(problemLine(error));
 }
 
+/**
+ * A configuration picked up from the working directory (in CI: maybe the pull request under scan)
+ * changes scope and checks: say so on stderr. One given with --config is the user's choice.
+ */
+export function noteConfig(explicit: string | undefined, file: string | undefined, stderr: Pick<NodeJS.WritableStream, 'write'> = process.stderr): void {
+  if (explicit !== undefined || file === undefined) return;
+  stderr.write(problemLine({ file, message: 'using this configuration from the working directory (its scope, exclusions and check settings apply; --config chooses another)' }, 'note'));
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

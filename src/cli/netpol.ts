@@ -11,7 +11,7 @@ import {
   coverageReport, findWorkload, NetpolAnalysis, reach, ReachError,
   type AllowEntry, type CoverageReport, type NetpolPod, type PortQuery, type ReachResult, type SideVerdict, type WorkloadQuery,
 } from '../inventory/netpol/index.js';
-import { openOutput, reportProblems, terminalSafe, UsageError, EXIT, type Output } from './io.js';
+import { openOutput, reportProblems, terminalSafe, UsageError, EXIT, type Output, noteConfig } from './io.js';
 import { loadConfig, namespaceExclusionReason } from '../isms/config.js';
 import { builtinCheckIds } from '../checks/index.js';
 
@@ -100,7 +100,8 @@ function emit(flags: CommonFlags, text: string): void {
 export async function runCoverage(paths: string[], flags: CoverageFlags): Promise<number> {
   const maxBytes = maxBytesOf(flags);
   const { inventory, errors } = await loadInputs(paths, maxBytes);
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
   const report = coverageReport(NetpolAnalysis.of(inventory), (namespace) => namespaceExclusionReason(config, namespace));
   emit(flags, flags.output === 'json' ? `${JSON.stringify({ ...report, errors }, null, 2)}\n` : coverageTable(report, errors));
   if (errors.length > 0) return EXIT.error;

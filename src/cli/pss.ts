@@ -8,7 +8,7 @@ import { loadResources } from '../sources/input.js';
 import { POD_TEMPLATE_KINDS, podTemplateOf } from '../resources/workloads.js';
 import { formatRef, refOf, type InputError, type Location, type Resource, type ResourceRef } from '../resources/types.js';
 import { evaluateTemplate, formatViolation, parsePolicyVersion, isPssLevel, type PssPolicy } from '../pss/index.js';
-import { openOutput, reportProblems, UsageError, EXIT, type Output } from './io.js';
+import { openOutput, reportProblems, UsageError, EXIT, type Output, noteConfig } from './io.js';
 import { alignColumns, locationText, printable } from '../report/table.js';
 import { loadConfig, namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
 import { builtinCheckIds } from '../checks/index.js';
@@ -83,7 +83,8 @@ export async function runPssCheck(paths: string[], flags: PssCheckFlags, stdin?:
   const policy = policyFromFlags(flags);
   const maxBytes = parseSize(flags.maxFileSize);
   if (maxBytes === undefined || maxBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
   const notes: InputError[] = [];
   const report = await evaluateInputs(paths, policy, maxBytes, stdin, config, notes);
   reportProblems(report.errors, notes);
@@ -133,14 +134,12 @@ function locationOf(resource: Resource): Location {
   return { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
 }
 
-/** The result for a Pod or workload; undefined for other kinds; an input error for a template-less workload. */
+/** The result for a Pod or workload; undefined for other kinds and template-less workloads; an input error when evaluation fails. */
 function evaluateResource(resource: Resource, policy: PssPolicy): PssResult | InputError | undefined {
   if (!POD_TEMPLATE_KINDS.includes(resource.kind)) return undefined;
   const template = podTemplateOf(resource);
-  if (!template) {
-    const location = locationOf(resource);
-    return { file: location.file ?? '-', ...(location.line !== undefined ? { line: location.line } : {}), message: `${formatRef(refOf(resource))} has no pod template spec to evaluate` };
-  }
+  // A workload without a pod template is an input error of the input stage (sources/validate.ts).
+  if (!template) return undefined;
   let evaluation: ReturnType<typeof evaluateTemplate>;
   try {
     evaluation = evaluateTemplate(template, policy);

@@ -9,7 +9,8 @@ import type { Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
-import { openOutput, Progress, reportProblems, UsageError, EXIT } from './io.js';
+import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, noteConfig } from './io.js';
+import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
 
 interface ScanFlags {
@@ -64,7 +65,8 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   if (workers !== undefined && (flags.workers!.trim() === '' || !Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS)) {
     throw new UsageError(`--workers must be a whole number from 0 to ${MAX_WORKERS}, not "${flags.workers}"`);
   }
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
 
   const stdinName = flags.stdinFilename;
   if (stdinName !== undefined && (stdinName === '' || stdinName === '-' || !paths.includes('-'))) {
@@ -76,19 +78,21 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const output = openOutput(flags.outputFile);
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const progress = Progress.for(Boolean(flags.quiet));
+  const scope = new ScopeWatch();
   const outcome = await runScan(units, {
     config,
     checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-  }, reporter, errors);
+  }, scope.wrap(reporter), errors);
   progress.done();
   const empty = outcome.summary.resources === 0;
   if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
   reportProblems(outcome.errors, notes);
+  for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
   // Nothing read, nothing judged: no control posture for an empty input.
   reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
   output.close();
