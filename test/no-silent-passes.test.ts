@@ -20,7 +20,7 @@ const ESC = '\u001b';
 
 interface JsonReport {
   summary: { resources: number; findings: number };
-  findings: Array<{ checkId: string; resource: { name: string } }>;
+  findings: Array<{ checkId: string; severity: string; resource: { name: string } }>;
   controls: unknown[];
   errors: Array<{ file: string; line?: number; column?: number; message: string; field?: string }>;
 }
@@ -420,5 +420,96 @@ describe('scope and configuration that hide risk', () => {
       assert.match(deep.stderr, /nested deeper than 32 levels; refused/, file);
       assert.doesNotMatch(deep.stderr, /call stack|\n\s+at /, file);
     }
+  });
+});
+
+describe('amplification: names longer than the API accepts', () => {
+  it('a 1 MB metadata.name is an input error shown shortened; the table stays small', () => {
+    const name = 'a'.repeat(1_000_000);
+    const dir = tempTree({ 'long.yaml': `apiVersion: v1\nkind: Pod\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  containers: [{ name: app, image: x, securityContext: { privileged: true } }]\n` });
+    const run = runCli(['scan', join(dir, 'long.yaml'), '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /metadata\.name: is 1000000 characters, over the 253 the API server accepts; the object is not checked/);
+    assert.ok(run.stdout.length + run.stderr.length < 10_000, `${run.stdout.length + run.stderr.length} bytes of output`);
+  });
+});
+
+describe('CLI habits', () => {
+  it('-o JSON, -o=json and --fail-on HIGH are accepted', () => {
+    for (const args of [['-o', 'JSON'], ['-o=json'], ['--output=Json']]) {
+      const run = runCli(['scan', privilegedFile, ...args, '--fail-on', 'HIGH', '-q', '--config', onlyPrivileged]);
+      assert.equal(run.code, 1, `${args.join(' ')}: ${run.stderr}`);
+      assert.equal((JSON.parse(run.stdout) as JsonReport).summary.findings, 1);
+    }
+    assert.equal(runCli(['pss', 'check', privilegedFile, '-o', 'JSON', '--level', 'Baseline']).code, 1);
+  });
+
+  it('annexa version and --version print the version; -v is not taken by it', () => {
+    const version = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal(runCli(['version']).stdout, `${version}\n`);
+    assert.equal(runCli(['--version']).stdout, `${version}\n`);
+    const v = runCli(['-v']);
+    assert.equal(v.code, 2);
+    assert.doesNotMatch(v.stdout, new RegExp(`^${version.replace(/\./g, '\\.')}$`, 'm'));
+  });
+
+  it('scan -n and --severity report only the findings asked for; the posture still counts all', () => {
+    const dir = tempTree({
+      'two.yaml': `${privilegedText}---\napiVersion: v1\nkind: Pod\nmetadata: { name: other, namespace: jobs }\nspec:\n  containers: [{ name: app, image: x, securityContext: { privileged: true } }]\n`,
+    });
+    const keep = configKeeping(tempTree(), [PRIVILEGED, 'workload.host-users']);
+    const all = JSON.parse(runCli(['scan', join(dir, 'two.yaml'), '-o', 'json', '-q', '--config', keep]).stdout) as JsonReport & { controls: Array<{ id: string; status: string }> };
+    const shop = runCli(['scan', join(dir, 'two.yaml'), '-o', 'json', '-q', '--config', keep, '-n', 'shop']);
+    const onlyShop = JSON.parse(shop.stdout) as typeof all;
+    assert.deepEqual([...new Set(onlyShop.findings.map((f) => f.resource.name))], ['web']);
+    assert.ok(all.findings.some((f) => f.resource.name === 'other'));
+    assert.deepEqual(onlyShop.controls, all.controls, 'a filtered view never makes a control pass');
+    const critical = JSON.parse(runCli(['scan', join(dir, 'two.yaml'), '-o', 'json', '-q', '--config', keep, '--severity', 'CRITICAL']).stdout) as JsonReport;
+    assert.deepEqual([...new Set(critical.findings.map((f) => f.severity))], ['critical']);
+    assert.ok(critical.findings.length < all.findings.length);
+    const bad = runCli(['scan', privilegedFile, '--severity', 'urgent']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--severity takes a list of critical, high, medium, low, info, not "urgent"/);
+  });
+
+  it('rbac takes --config: grants through bindings of excluded namespaces are marked out of scope', () => {
+    const dir = tempTree({
+      'rbac.yaml': 'apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: { name: readers, namespace: sandbox }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view }\nsubjects: [{ kind: User, name: alice }]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: view }\nrules: [{ apiGroups: [""], resources: [pods], verbs: [get] }]\n',
+      'annexa.yaml': 'scope:\n  namespaces:\n    exclude:\n      - { name: sandbox, justification: "throw-away sandbox without data" }\n',
+    });
+    const run = runCli(['rbac', 'who-can', 'get', 'pods', join(dir, 'rbac.yaml'), '-A', '-o', 'json', '--config', join(dir, 'annexa.yaml')]);
+    assert.equal(run.code, 0, run.stderr);
+    const answer = JSON.parse(run.stdout) as { subjects: Array<{ name: string; via: Array<{ namespace?: string; outOfScope?: string }> }> };
+    assert.deepEqual(answer.subjects.map((s) => [s.name, s.via.map((v) => v.outOfScope)]), [['alice', ['throw-away sandbox without data']]]);
+    const table = runCli(['rbac', 'who-can', 'get', 'pods', join(dir, 'rbac.yaml'), '-A', '--config', join(dir, 'annexa.yaml')]);
+    assert.match(table.stdout, /User alice\s+sandbox \(out of scope\)\s+RoleBinding/);
+  });
+
+  it('rbac who-can rejects an unknown verb with the known ones, unless --allow-custom-verb', () => {
+    const dir = tempTree({ 'x.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n' });
+    const typo = runCli(['rbac', 'who-can', 'gte', 'pods', join(dir, 'x.yaml')]);
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /"gte" is not a Kubernetes API verb; known verbs: get, list, watch, .*--allow-custom-verb/);
+    assert.equal(runCli(['rbac', 'who-can', 'frobnicate', 'pods', join(dir, 'x.yaml'), '--allow-custom-verb']).code, 0);
+  });
+
+  it('checks -o markdown is a table', () => {
+    const run = runCli(['checks', '-o', 'markdown']);
+    assert.equal(run.code, 0);
+    const lines = run.stdout.split('\n');
+    assert.equal(lines[0], '| Check | Severity | Domain | ISO/IEC 27001 | Title |');
+    assert.match(lines[2]!, /^\| `workload\.[a-z-]+` \| (critical|high|medium|low|info) \| workload \| /);
+  });
+
+  it('SARIF artifact URIs are relative to the repository root (git top level), wherever the scan runs; --sarif-root overrides', () => {
+    const repo = tempTree({ 'deploy/app/pod.yaml': privilegedText });
+    spawnSync('git', ['init', '-q', repo]);
+    const uris = (cwd: string, extra: string[] = []) => {
+      const run = runCli(['scan', 'pod.yaml', '-o', 'sarif', '-q', '--config', onlyPrivileged, ...extra], { cwd });
+      return (JSON.parse(run.stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> })
+        .runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
+    };
+    assert.deepEqual(uris(join(repo, 'deploy', 'app')), ['deploy/app/pod.yaml']);
+    assert.deepEqual(uris(join(repo, 'deploy', 'app'), ['--sarif-root', '..']), ['app/pod.yaml']);
   });
 });

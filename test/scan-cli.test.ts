@@ -230,7 +230,7 @@ describe('input named like Object.prototype properties', () => {
     for (const args of [
       ['pss', 'check', file, '-o', 'json'],
       ['netpol', 'coverage', file, '-o', 'json'],
-      ['rbac', 'who-can', 'constructor', '__proto__', file, '-A', '-o', 'json'],
+      ['rbac', 'who-can', 'constructor', '__proto__', file, '-A', '-o', 'json', '--allow-custom-verb'],
       ['rbac', 'subject', 'ServiceAccount:constructor/toString', file, '-o', 'json'],
     ]) {
       const run = runCli(args);

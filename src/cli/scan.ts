@@ -1,11 +1,13 @@
 /** `annexa scan PATH...`: manifests in CI. */
 import { Command, Option } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { parseSize } from '../sources/files.js';
 import { noResourcesError, prepareInputs, type InputRequest } from '../sources/input.js';
-import type { Severity } from '../resources/types.js';
+import type { Finding, Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
@@ -24,6 +26,9 @@ interface ScanFlags {
   workers?: string;
   stdinFilename?: string;
   allowEmpty?: boolean;
+  namespace?: string[];
+  severity?: string;
+  sarifRoot?: string;
   /** False with `--no-cross-resource`. */
   crossResource?: boolean;
 }
@@ -41,6 +46,9 @@ export function scanCommand(): Command {
     .option('-q, --quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
     .option('--no-cross-resource', 'only the per-resource checks: nothing is kept between files, so memory stays bounded by the largest file')
+    .option('-n, --namespace <ns>', 'report only findings about resources of this namespace (repeatable); everything is still read, for cross-resource checks', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--severity <list>', 'report only findings of these severities, e.g. critical,high (the control posture still counts all)')
+    .option('--sarif-root <dir>', 'the directory SARIF artifact URIs are relative to, so that code scanning maps them to repository files (default: the git top level, else the working directory)')
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
@@ -48,10 +56,34 @@ export function scanCommand(): Command {
     });
 }
 
+/** `-n` and `--severity` as a filter of reported findings. */
+function reportFilter(flags: ScanFlags): { report?(finding: Finding): boolean } {
+  const namespaces = flags.namespace && flags.namespace.length > 0 ? new Set(flags.namespace) : undefined;
+  const severities = flags.severity === undefined ? undefined : new Set(flags.severity.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+  if (severities) {
+    const unknown = [...severities].filter((s) => !isSeverity(s));
+    if (unknown.length > 0 || severities.size === 0) throw new UsageError(`--severity takes a list of ${SEVERITIES.join(', ')}, not "${flags.severity}"`);
+  }
+  if (!namespaces && !severities) return {};
+  return {
+    report: (finding) => (!severities || severities.has(finding.severity))
+      && (!namespaces || namespaces.has(finding.resource.namespace ?? (finding.resource.kind === 'Namespace' ? finding.resource.name : ''))),
+  };
+}
+
+/** `--sarif-root`, else the top level of the git repository around the working directory, else the working directory. */
+function sarifRoot(explicit: string | undefined): string {
+  if (explicit !== undefined) return resolve(explicit);
+  const git = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const top = git.status === 0 ? git.stdout.trim() : '';
+  return top !== '' ? top : process.cwd();
+}
+
 /** More threads than this only adds memory and start-up time on any machine a scan runs on. */
 const MAX_WORKERS = 64;
 
-function failThreshold(value: string): Severity | 'never' {
+function failThreshold(text: string): Severity | 'never' {
+  const value = text.toLowerCase();
   if (value === 'never' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'never'].join(', ')}, not "${value}"`);
 }
@@ -73,10 +105,12 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     throw new UsageError('--stdin-filename names standard input: give it a file name and read - (for example: cat x.yaml | annexa scan - --stdin-filename x.yaml)');
   }
   const request: InputRequest = { paths, kustomize: flags.kustomize, maxFileBytes, allowEmpty: Boolean(flags.allowEmpty), ...(stdinName !== undefined ? { stdinFilename: stdinName } : {}) };
+  const filter = reportFilter(flags);
   const { units, errors, notes } = prepareInputs(request);
 
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
+  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
   const progress = Progress.for(Boolean(flags.quiet));
   const scope = new ScopeWatch();
   const outcome = await runScan(units, {
@@ -84,6 +118,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
+    ...filter,
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
   }, scope.wrap(reporter), errors);
   progress.done();

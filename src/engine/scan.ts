@@ -64,6 +64,11 @@ export interface ScanOptions {
    * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
    */
   workers?: number;
+  /**
+   * Which findings are reported and counted (`scan -n`, `--severity`); the control posture still
+   * counts every finding, so that a filtered view never makes a control pass.
+   */
+  report?(finding: Finding): boolean;
 }
 
 function emptySummary(): ScanSummary {
@@ -85,6 +90,10 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   const tally = new PostureTally(checks.all, options.config);
 
   const record = (finding: Finding) => {
+    if (options.report && !options.report(finding)) {
+      if (!finding.outOfScope) tally.finding(finding);
+      return;
+    }
     if (finding.outOfScope) {
       summary.outOfScopeFindings += 1;
       return;
@@ -108,7 +117,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       summary.resources += 1;
       if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) tally.evaluated(id);
       scanned.findings.forEach(record);
-      sink.resource(scanned);
+      sink.resource(options.report ? { ...scanned, findings: scanned.findings.filter(options.report) } : scanned);
     }
   };
   const scanHere = async (unit: InputUnit) => {
@@ -142,7 +151,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
         failedInventoryChecks.add(result.check.id);
       } else {
         result.findings.forEach(record);
-        sink.inventoryFindings?.(result.findings);
+        sink.inventoryFindings?.(options.report ? result.findings.filter(options.report) : result.findings);
       }
       deferLocations();
     }

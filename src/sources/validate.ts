@@ -65,6 +65,9 @@ export function yaml11Boolean(source: string): boolean | undefined {
   return undefined;
 }
 
+/** Longest values the API server accepts (DNS subdomain names; namespaces are DNS labels). */
+const NAME_LIMITS = { name: 253, namespace: 63, generateName: 253 } as const;
+
 const TEMPLATE = /\{\{.*\}\}/s;
 
 class Validator {
@@ -194,10 +197,14 @@ export function validateObject(object: JsonObject, plainSourceOf: PlainSourceOf)
   v.untemplated(object.kind, ['kind']);
   const metadata = v.map(object.metadata, ['metadata'], 'metadata');
   if (metadata) {
-    for (const key of ['name', 'namespace', 'generateName']) {
+    for (const key of ['name', 'namespace', 'generateName'] as const) {
       const value = metadata[key];
       if (value !== undefined && value !== null && typeof value !== 'string') v.problem(['metadata', key], `must be a string, not ${kindOf(value)}; the API server rejects this object`);
       v.untemplated(value, ['metadata', key]);
+      // An overlong name would be repeated in every line about the object (10 MB of name, 84 MB of table).
+      if (typeof value === 'string' && value.length > NAME_LIMITS[key]) {
+        v.problem(['metadata', key], `is ${value.length} characters, over the ${NAME_LIMITS[key]} the API server accepts; the object is not checked`, true);
+      }
     }
   }
   const templatePath = podTemplatePath(String(object.kind));

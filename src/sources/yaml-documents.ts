@@ -133,11 +133,17 @@ export function parseManifestText(
   return { ...result, release };
 }
 
+const SHOWN_NAME_LENGTH = 253;
+
+function shortened(text: string): string {
+  return text.length <= SHOWN_NAME_LENGTH ? text : `${text.slice(0, SHOWN_NAME_LENGTH)}… (${text.length} characters)`;
+}
+
 /** `Kind namespace/name` of an object that is not a resource yet (its fields may be of any type). */
 function describeObject(value: JsonObject): string {
   const metadata = isPlainObject(value.metadata) ? value.metadata : {};
-  const name = typeof metadata.name === 'string' ? metadata.name : '(no name)';
-  return `${String(value.kind)} ${typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : ''}${name}`;
+  const name = typeof metadata.name === 'string' ? shortened(metadata.name) : '(no name)';
+  return `${shortened(String(value.kind))} ${typeof metadata.namespace === 'string' ? `${shortened(metadata.namespace)}/` : ''}${name}`;
 }
 
 function formatPath(path: readonly PathSegment[]): string {
