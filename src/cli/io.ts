@@ -1,9 +1,12 @@
 /** Output plumbing shared by commands: stdout or --output-file, colour only on a TTY, progress on stderr. */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { OutputError } from '../report/reporter.js';
 
 export interface Output {
   write(chunk: string): void;
   close(): void;
+  /** After a failure elsewhere: closes, and removes an --output-file this run created. */
+  abort(): void;
   color: boolean;
 }
 
@@ -13,8 +16,12 @@ const FLUSH_BYTES = 256 * 1024;
  * Collects small writes (a finding at a time) into large synchronous writes: each chunk is encoded
  * straight into one reused buffer. Synchronous, so that large outputs stay ordered and complete
  * even when the process exits right after.
+ *
+ * A write that fails for any reason but a reader gone away (disk full, file too large, I/O error)
+ * calls `onFailure` (which removes a partial --output-file) and throws an OutputError: the command
+ * stops and exits 2 with that message.
  */
-function bufferedWriter(fd: number, onClose: () => void): Pick<Output, 'write' | 'close'> {
+function bufferedWriter(fd: number, target: string, onClose: () => void, onFailure: () => void = onClose): Pick<Output, 'write' | 'close'> {
   const buffer = Buffer.allocUnsafe(FLUSH_BYTES);
   let used = 0;
   let broken = false;
@@ -24,8 +31,11 @@ function bufferedWriter(fd: number, onClose: () => void): Pick<Output, 'write' |
     try {
       writeAll(fd, bytes);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
       broken = true;
+      if ((error as NodeJS.ErrnoException).code !== 'EPIPE') {
+        onFailure();
+        throw new OutputError(`cannot write the report to ${target}: ${(error as Error).message}`);
+      }
     }
   };
   const flush = () => {
@@ -54,19 +64,40 @@ function bufferedWriter(fd: number, onClose: () => void): Pick<Output, 'write' |
 
 export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteStream = process.stdout): Output {
   if (outputFile) {
-    let fd: number;
+    let opened: { fd: number; created: boolean };
     try {
-      fd = openSync(outputFile, 'w');
+      opened = openForReport(outputFile);
     } catch (error) {
       // Every command: a clear usage error (exit 2), not a stack trace.
       throw new UsageError(`--output-file: cannot write "${outputFile}": ${(error as Error).message}`);
     }
-    return { ...bufferedWriter(fd, () => closeSync(fd)), color: false };
+    const { fd, created } = opened;
+    let open = true;
+    const closeOnce = () => {
+      if (open) closeSync(fd);
+      open = false;
+    };
+    const removePartial = () => {
+      closeOnce();
+      // Only a file this run created: never a device (/dev/null) or a file that was there before.
+      if (created) rmSync(outputFile, { force: true });
+    };
+    return { ...bufferedWriter(fd, `"${outputFile}"`, closeOnce, removePartial), abort: removePartial, color: false };
   }
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   const fd = (stdout as unknown as { fd?: number }).fd;
-  if (typeof fd === 'number') return { ...bufferedWriter(fd, () => undefined), color };
-  return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
+  if (typeof fd === 'number') return { ...bufferedWriter(fd, 'standard output', () => undefined), abort: () => undefined, color };
+  return { write: (chunk) => void stdout.write(chunk), close: () => undefined, abort: () => undefined, color };
+}
+
+/** Opens the report file, noting whether this run created it (a partial one is then removed on failure). */
+function openForReport(file: string): { fd: number; created: boolean } {
+  try {
+    return { fd: openSync(file, 'wx'), created: true };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return { fd: openSync(file, 'w'), created: false };
+  }
 }
 
 function writeAll(fd: number, buffer: Buffer): void {
@@ -113,5 +144,6 @@ export class Progress {
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
 
 export const EXIT = { ok: 0, findings: 1, error: 2 } as const;

@@ -9,6 +9,7 @@ import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
 import { UsageError, EXIT } from './io.js';
+import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
 
 const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
@@ -41,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.error;
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof OutputError) {
       process.stderr.write(`annexa: ${error.message}\n`);
       return EXIT.error;
     }

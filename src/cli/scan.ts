@@ -81,11 +81,20 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-  }, reporter, errors);
+  }, reporter, errors).catch((error: unknown) => {
+    // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
+    output.abort();
+    throw error;
+  });
   progress.done();
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
-  reporter.finish(outcome);
+  try {
+    reporter.finish(outcome);
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
   output.close();
 
   if (outcome.errors.length > 0) return EXIT.error;

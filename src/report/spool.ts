@@ -6,6 +6,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmdirSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OutputError } from './reporter.js';
 
 /** Lines kept in memory before the spool moves to disk. */
 const MEMORY_BYTES = 4 * 2 ** 20;
@@ -70,10 +71,14 @@ export class Spool {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    this.fd ??= openAnonymousFile();
     const bytes = Buffer.from(`${this.pending.join('\n')}\n`, 'utf8');
-    let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, this.written + offset);
+    try {
+      this.fd ??= openAnonymousFile();
+      let offset = 0;
+      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset, this.written + offset);
+    } catch (error) {
+      throw new OutputError(`cannot keep the report's rows in a temporary file (in ${tmpdir()}): ${(error as Error).message}`);
+    }
     this.written += bytes.length;
     this.pending = [];
     this.pendingChars = 0;
