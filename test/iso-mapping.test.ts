@@ -5,7 +5,7 @@ import { builtinChecks } from '../src/checks/index.js';
 import type { Check } from '../src/engine/check.js';
 import { automationOf, isAnnexAControlId, isoControl, isoControlsView } from '../src/frameworks/iso27001.js';
 import { CROSSWALKS, crosswalkView, resolveItem, unknownCrosswalkRefs } from '../src/frameworks/index.js';
-import { PostureTally } from '../src/posture/posture.js';
+import { computePosture } from '../src/posture/posture.js';
 import { makeConfig } from '../src/isms/config.js';
 
 /** A minimal check for mapping tests (never run). */
@@ -65,7 +65,7 @@ describe('automation level', () => {
     assert.deepEqual(view.find((c) => c.id === 'A.8.18')?.checks, ['workload.one', 'workload.two']);
     assert.equal(view.find((c) => c.id === 'A.8.18')?.automation, 'automated');
     assert.equal(view.find((c) => c.id === 'A.8.9')?.automation, 'partial');
-    const posture = new PostureTally([checks[0]!], makeConfig()).controls();
+    const posture = computePosture({ config: makeConfig(), checks: [checks[0]!] });
     assert.equal(posture.find((c) => c.id === 'A.8.9')?.automation, 'manual');
     assert.equal(posture.find((c) => c.id === 'A.8.18')?.automation, 'automated');
   });

@@ -11,6 +11,7 @@ import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { openOutput, Progress, UsageError, EXIT } from './io.js';
 import { VERSION } from '../version.js';
+import { assessScan } from '../posture/outcome.js';
 
 interface ScanFlags {
   output: string;
@@ -75,14 +76,16 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const output = openOutput(flags.outputFile);
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const progress = Progress.for(Boolean(flags.quiet));
-  const outcome = await runScan(units, {
+  const result = await runScan(units, {
     config,
-    checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
+    checks: builtinChecks,
+    crossResource: flags.crossResource !== false,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
   }, reporter, errors);
   progress.done();
+  const outcome = assessScan(result, config, builtinChecks);
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
   reporter.finish(outcome);

@@ -3,12 +3,15 @@
  * Annexa's own guidance, clauses 4–10 as manual records, and the automation level of each control
  * derived from the check registry (see iso27001-guidance.ts for the per-control mapping rationale).
  */
+import { createHash } from 'node:crypto';
 import type { Check } from '../engine/check.js';
 import { ANNEX_A_TITLES, type Theme } from './annex-a-titles.js';
 import { GUIDANCE } from './iso27001-guidance.js';
 import type { Automation, ControlAttributes, ControlType, CybersecurityConcept, SecurityProperty } from './types.js';
 
 export const ISO27001_FRAMEWORK = 'iso27001:2022';
+/** Edition of Annexa's catalogue (guidance, attributes, coverage judgements); bumped when they change. */
+export const CATALOG_VERSION = '2';
 export const THEMES: readonly Theme[] = ['organizational', 'people', 'physical', 'technological'];
 
 export interface ControlEvidence {
@@ -144,3 +147,10 @@ export const ISMS_CLAUSES: readonly IsmsClause[] = [
   { id: '10.1', title: 'Continual improvement', record: 'Improvements made to the ISMS.' },
   { id: '10.2', title: 'Nonconformity and corrective action', record: 'Nonconformities, their causes and corrective actions taken.' },
 ];
+
+/** sha256 of the catalogue and of each check's Annex A mapping: two statements with the same digest judged against the same rules. */
+export function catalogDigest(checks: readonly Check[]): string {
+  const mappings = checks.map((check) => [check.id, check.controls.iso27001]);
+  const text = JSON.stringify({ controls: ISO27001_CONTROLS, mappings });
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`;
+}

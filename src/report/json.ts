@@ -83,8 +83,9 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           skippedDocuments: summary.skippedDocuments,
           outOfScopeFindings: summary.outOfScopeFindings,
         },
-        controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, justification, owner }) => ({
-          id, title, theme, status, automation, findings, checks: checksEvaluated,
+        controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, coverage, observations, conflict, justification, owner }) => ({
+          id, title, theme, status, automation, findings, checks: checksEvaluated, coverage, observations,
+          ...(conflict !== undefined ? { conflict } : {}),
           ...(justification !== undefined ? { justification } : {}),
           ...(owner !== undefined ? { owner } : {}),
         })),
