@@ -11,6 +11,10 @@ import { computePosture, type ControlStatus } from '../src/posture/posture.js';
 import { isoControl, type AnnexAControl } from '../src/frameworks/iso27001.js';
 import { makeConfig } from '../src/isms/config.js';
 import type { Severity } from '../src/resources/types.js';
+import { inputDigest } from '../src/posture/digest.js';
+import { configKeeping, scanInProcess, tempTree } from './support/scan-output.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 function podCheck(id: string, iso27001: string[], severity: Severity = 'medium', fire = true): Check {
   return {
@@ -155,5 +159,41 @@ describe('evaluation record from runScan', () => {
     for (const id of ['rbac.needs-roles', 'rbac.on-pods', 'rbac.throws']) assert.equal(entries.get(id)?.notEvaluated, 'cross-resource-off', id);
     assert.ok(result.checks.every((c) => c.scope !== 'inventory'));
     assert.equal(entries.get('workload.fires')?.resources, 2);
+  });
+});
+
+describe('annexa scan -o json: posture fields', () => {
+  it('carries coverage and observations on every control, and a conflict on a contradicted exclusion', async () => {
+    const dir = tempTree({
+      'pod.yaml': 'apiVersion: v1\nkind: Pod\nmetadata: { name: web, namespace: shop }\nspec:\n  containers:\n    - { name: app, image: registry.example.com/app:1.0, securityContext: { privileged: true } }\n',
+    });
+    const config = configKeeping(dir, ['workload.privileged-container', 'workload.capabilities-drop-all'], {}, {
+      applicability: [{ control: 'A.8.18', applicable: false, justification: 'excluded here on purpose to show that findings contradict it' }],
+    });
+    const { text } = await scanInProcess([join(dir, 'pod.yaml')], { output: 'json', config });
+    const report = JSON.parse(text) as { controls: Array<{ id: string; status: string; conflict?: string; coverage: { evaluated: string[]; notEvaluated: Array<{ check: string; reason: string }> }; observations: Array<{ check: string; severity: string }> }> };
+    const byId = new Map(report.controls.map((c) => [c.id, c]));
+    assert.equal(byId.get('A.8.18')?.status, 'not-applicable');
+    assert.match(byId.get('A.8.18')?.conflict ?? '', /contradict the exclusion/);
+    const a82 = byId.get('A.8.2')!;
+    assert.equal(a82.status, 'fail');
+    assert.deepEqual(a82.coverage.evaluated, ['workload.privileged-container', 'workload.capabilities-drop-all']);
+    assert.ok(a82.coverage.notEvaluated.some((n) => n.check === 'workload.root-user' && n.reason === 'disabled'));
+    assert.deepEqual(a82.observations.map((o) => [o.check, o.severity]), [['workload.capabilities-drop-all', 'low']]);
+    for (const c of report.controls) assert.ok(Array.isArray(c.coverage.evaluated) && Array.isArray(c.observations), c.id);
+  });
+});
+
+describe('SoA input digest', () => {
+  it('is stable for the same input and changes with a file\'s content or name', () => {
+    const dir = tempTree({ 'a.yaml': 'kind: Pod\n', 'b.yaml': 'kind: Service\n' });
+    const units = (names: string[]) => names.map((n) => ({ source: 'file' as const, file: join(dir, n) }));
+    const first = inputDigest(units(['a.yaml', 'b.yaml']));
+    assert.match(first, /^sha256:[0-9a-f]{64}$/);
+    assert.equal(inputDigest(units(['a.yaml', 'b.yaml'])), first);
+    assert.notEqual(inputDigest(units(['b.yaml', 'a.yaml'])), first);
+    writeFileSync(join(dir, 'b.yaml'), 'kind: Service \n');
+    assert.notEqual(inputDigest(units(['a.yaml', 'b.yaml'])), first);
+    assert.notEqual(inputDigest([{ source: 'stdin', file: '-', text: 'kind: Pod\n' }]), inputDigest([{ source: 'stdin', file: '-', text: 'kind: Pod \n' }]));
   });
 });

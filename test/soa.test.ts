@@ -9,6 +9,7 @@ import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../src/
 import { csvField, SOA_CSV_HEADER, soaCsv } from '../src/report/soa/csv.js';
 import { soaHtml } from '../src/report/soa/html.js';
 import { ConfigError, makeConfig, parseConfigText } from '../src/isms/config.js';
+import { weakExclusionReason } from '../src/isms/records.js';
 import { soaJson } from '../src/report/soa/json.js';
 import { soaMarkdown } from '../src/report/soa/markdown.js';
 import { computePosture } from '../src/posture/posture.js';
@@ -323,6 +324,8 @@ describe('annexa.yaml control records', () => {
   }
 
   it('refuses placeholder, short and provider-inheritance exclusions, with the line', () => {
+    assert.equal(weakExclusionReason('We use no cloud service at all: every cluster runs on hardware in our own server room'), undefined);
+    assert.match(weakExclusionReason('The data centre is the responsibility of the cloud provider for all our sites') ?? '', /responsibility: provider/);
     const text = 'applicability:\n  - { control: A.8.2, applicable: false, justification: x }\n  - { control: A.8.3, applicable: false, justification: not needed here }\n  - { control: A.7.1, applicable: false, justification: inherited from the hosting provider for all of it }\n';
     const found = issuesOf(text);
     assert.deepEqual(found.map((i) => [i.field, i.line]), [['applicability[0].justification', 2], ['applicability[1].justification', 3], ['applicability[2].justification', 4]]);

@@ -170,10 +170,21 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
   } finally {
     await pool?.close();
   }
+  // In-scope resources per kind, counted once: many cross-resource checks read the same kinds.
+  const inScopeByKind = new Map<string, number>();
+  const inScopeOf = (kind: string) => {
+    let count = inScopeByKind.get(kind);
+    if (count === undefined) {
+      count = 0;
+      for (const r of inventory.ofKind(kind)) if (exclusionOf(r, ctx) === undefined) count += 1;
+      inScopeByKind.set(kind, count);
+    }
+    return count;
+  };
   for (const check of checks.inventory) {
     if (failedInventoryChecks.has(check.id)) continue;
     let inScope = 0;
-    for (const kind of new Set(check.inputKinds)) for (const r of inventory.ofKind(kind)) if (exclusionOf(r, ctx) === undefined) inScope += 1;
+    for (const kind of new Set(check.inputKinds)) inScope += inScopeOf(kind);
     recorder.applied(check.id, inScope);
   }
   return { summary, evaluation: recorder.record(), errors, checks: checks.all, inventory };

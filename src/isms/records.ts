@@ -105,6 +105,13 @@ export const recordSections = {
   organisationControls: z.array(organisationControl).default([]),
 };
 
+/** Ways of saying "the provider does it": that makes the control applicable with provider responsibility, not excluded. */
+const PROVIDER_INHERITANCE: readonly RegExp[] = [
+  /\binherit(ed|s|ance)?\b/i,
+  /\b(provider|hosting|hoster|hyperscaler|supplier|vendor|data ?cent(er|re) operator)('s)?\b[^.;]*\b(responsib\w*|duty|duties|carr\w*|cover\w*|handl\w*|manag\w*|does|do it|takes care)\b/i,
+  /\b(responsib\w*|duty|carried|covered|handled|managed|done|taken care of)\b[^.;]*\b(by|of) (the |our )?(cloud |hosting |infrastructure )?(provider|hoster|hyperscaler|supplier|vendor)\b/i,
+];
+
 /**
  * An exclusion must say why the control does not apply. Placeholders, one-word reasons and
  * provider inheritance (that is `responsibility: provider` with supplier controls, not an
@@ -114,7 +121,7 @@ export function weakExclusionReason(justification: string): string | undefined {
   const text = justification.trim();
   const words = text.split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
   if (/^(n\/?a|na|none|tbd|todo|x+|-+|\.+|not applicable|see above|no|yes)$/i.test(text)) return 'is a placeholder';
-  if (/\b(inherit(ed|s)?|provider|hosting|cloud service|hyperscaler)\b/i.test(text)) {
+  if (PROVIDER_INHERITANCE.some((pattern) => pattern.test(text))) {
     return 'names the provider: a control the provider carries is applicable; record it in `controls` with responsibility: provider (or shared) and the supplier controls that cover it';
   }
   if (words.length < 6 || text.length < 40) return 'is too short: say what makes the control not applicable (at least six words)';
