@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinChecks } from '../src/checks/index.js';
 import { runSoaCommand } from '../src/cli/soa.js';
-import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../src/posture/soa.js';
+import { buildSoa, evidenceText, ScopeCollector, type StatementOfApplicability } from '../src/posture/soa.js';
 import { csvField, SOA_CSV_HEADER, soaCsv } from '../src/report/soa/csv.js';
 import { soaHtml } from '../src/report/soa/html.js';
 import { ConfigError, makeConfig, parseConfigText } from '../src/isms/config.js';
@@ -165,7 +165,7 @@ describe('annexa soa: scope section', () => {
     assert.deepEqual(report.scope.exclude, [{ name: 'observability', justification: 'vendor-managed monitoring, assessed as a supplier', resources: 1, findings: 1 }]);
     assert.deepEqual(report.assessment, { files: 2, resources: 2, findings: 1, outOfScopeFindings: 1, inputErrors: 0 });
     const row = report.controls.find((c) => c.id === 'A.8.18');
-    assert.deepEqual(row?.evidence.checks[0], { id: PRIVILEGED, evaluated: true, findings: 1 });
+    assert.deepEqual(row?.evidence.checks[0], { id: PRIVILEGED, evaluated: true, findings: 1, belowThreshold: 0 });
     for (const other of row?.evidence.checks.slice(1) ?? []) assert.deepEqual([other.evaluated, other.reason], [false, 'disabled'], other.id);
   });
 
@@ -363,5 +363,20 @@ describe('annexa.yaml control records', () => {
     const statement = buildSoa({ config, checks: builtinChecks, provenance: PROVENANCE });
     assert.equal(statement.controls.length, 94);
     assert.deepEqual(statement.controls.at(-1) && [statement.controls.at(-1)!.id, statement.controls.at(-1)!.implementationStatus, statement.controls.at(-1)!.owner], ['ORG-1', 'implemented', 'Payments']);
+  });
+});
+
+describe('SoA evidence column', () => {
+  it('counts findings below the threshold apart from those that fail the control', () => {
+    const config = makeConfig();
+    const evaluation = { checks: builtinChecks.map((c) => ({ check: c.id, resources: 1, errors: 0, findings: c.id === 'workload.capabilities-drop-all' ? { low: 3 } : {} })) };
+    const outcome = {
+      summary: { files: 1, resources: 1, skippedDocuments: 0, findings: 3, outOfScopeFindings: 0, bySeverity: { critical: 0, high: 0, medium: 0, low: 3, info: 0 } },
+      evaluation, controls: computePosture({ config, checks: builtinChecks, evaluation }), errors: [], checks: [...builtinChecks], inventory: new Inventory(),
+    };
+    const statement = buildSoa({ config, checks: builtinChecks, outcome, provenance: { ...PROVENANCE, inputDigest: 'sha256:x' } });
+    const row = statement.controls.find((c) => c.id === 'A.8.2')!;
+    assert.equal(row.status, 'partial', 'low findings are observations at the default threshold');
+    assert.match(evidenceText(row), /workload\.capabilities-drop-all \(0 findings, 3 below threshold\)/);
   });
 });

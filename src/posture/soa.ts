@@ -27,6 +27,8 @@ export interface SoaCheckEvidence {
   reason?: string;
   /** In-scope findings at or above the failing threshold (present only after a scan). */
   findings?: number;
+  /** In-scope findings below the threshold (observations; present only after a scan). */
+  belowThreshold?: number;
 }
 
 export interface SoaScanReference {
@@ -256,7 +258,10 @@ function checkEvidence(control: ControlStatus, assessed: boolean): SoaCheckEvide
     const reason = control.coverage.notEvaluated.find((n) => n.check === id)?.reason;
     const entry: SoaCheckEvidence = { id, evaluated: reason === undefined };
     if (reason !== undefined) entry.reason = reason;
-    if (assessed) entry.findings = control.findingsByCheck[id] ?? 0;
+    if (assessed) {
+      entry.findings = control.findingsByCheck[id] ?? 0;
+      entry.belowThreshold = control.observations.filter((o) => o.check === id).reduce((sum, o) => sum + o.findings, 0);
+    }
     return entry;
   });
 }
@@ -383,7 +388,8 @@ export function buildSoa(input: SoaInput): StatementOfApplicability {
 function checkText(c: SoaCheckEvidence): string {
   if (!c.evaluated) return `${c.id} (not evaluated: ${c.reason ?? 'unknown'})`;
   if (c.findings === undefined) return `${c.id} (evaluated)`;
-  return `${c.id} (${c.findings} finding${c.findings === 1 ? '' : 's'})`;
+  const below = c.belowThreshold ? `, ${c.belowThreshold} below threshold` : '';
+  return `${c.id} (${c.findings} finding${c.findings === 1 ? '' : 's'}${below})`;
 }
 
 /** One-line evidence references: what exists (the scan and its checks, the recorded documents), or "none recorded". */
