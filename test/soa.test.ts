@@ -358,6 +358,20 @@ describe('annexa.yaml control records', () => {
     assert.match(second[1]!.message, /neither an Annex A control nor listed in organisationControls/);
   });
 
+  it('refuses an owner given twice, a control recorded twice and a review that goes backwards', () => {
+    const text = [
+      'owners: [{ control: A.5.1, owner: CISO }]',
+      'controls:',
+      '  - { control: A.5.1, owner: Someone else }',
+      '  - { control: A.5.2, lastReview: 2026-05-01, nextReview: 2026-04-01 }',
+      '  - { control: A.5.2 }',
+    ].join('\n');
+    const found = issuesOf(text);
+    assert.deepEqual(found.map((i) => [i.field, i.line]), [['controls[1].nextReview', 4], ['controls[0].owner', 3], ['controls[2].control', 5]]);
+    assert.match(found[1]!.message, /also has an entry in owners/);
+    assert.match(found[2]!.message, /A\.5\.2 has two records/);
+  });
+
   it('adds organisation-specific controls to the statement after Annex A', () => {
     const config = parseConfigText('organisationControls:\n  - { id: ORG-1, title: Card data only in the payments namespace }\ncontrols:\n  - { control: ORG-1, owner: Payments, implementationStatus: implemented }\n', 'annexa.yaml');
     const statement = buildSoa({ config, checks: builtinChecks, provenance: PROVENANCE });
