@@ -5,6 +5,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Check } from '../src/engine/check.js';
+import type { PodTemplate } from '../src/resources/workloads.js';
 import type { EvaluationRecord } from '../src/engine/evaluation.js';
 import { runScan } from '../src/engine/scan.js';
 import { computePosture, type ControlStatus } from '../src/posture/posture.js';
@@ -34,6 +35,16 @@ function inventoryCheck(id: string, iso27001: string[], inputKinds: string[], be
     },
     examples: { valid: [], invalid: [] },
   };
+}
+
+/** A pod check that throws on the pod with the given name. */
+function throwsOn(id: string, name: string): Check {
+  return {
+    ...podCheck(id, ['A.8.9'], 'low', false),
+    *check(pod: PodTemplate) {
+      if (pod.metadata.name === name) throw new Error('boom');
+    },
+  } as Check;
 }
 
 /** A reduced catalog: one control judged fully automatable, one partly. */
@@ -138,6 +149,8 @@ describe('evaluation record from runScan', () => {
     inventoryCheck('rbac.needs-roles', ['A.5.15'], ['Role']),
     inventoryCheck('rbac.on-pods', ['A.5.15'], ['Pod']),
     inventoryCheck('rbac.throws', ['A.5.15'], ['Pod'], 'throw'),
+    throwsOn('workload.throws-on-b', 'b'),
+    throwsOn('workload.throws-out-of-scope', 'c'),
   ];
   const byId = (evaluation: EvaluationRecord) => new Map(evaluation.checks.map((e) => [e.check, e]));
 
@@ -150,6 +163,8 @@ describe('evaluation record from runScan', () => {
     assert.equal(entries.get('rbac.needs-roles')?.notEvaluated, 'no-input-of-kinds');
     assert.deepEqual([entries.get('rbac.on-pods')?.resources, entries.get('rbac.on-pods')?.notEvaluated], [2, undefined]);
     assert.equal(entries.get('rbac.throws')?.notEvaluated, 'errored');
+    assert.deepEqual([entries.get('workload.throws-on-b')?.errors, entries.get('workload.throws-on-b')?.notEvaluated], [1, 'errored'], 'unknown on one in-scope pod');
+    assert.deepEqual([entries.get('workload.throws-out-of-scope')?.errors, entries.get('workload.throws-out-of-scope')?.notEvaluated], [0, undefined], 'a failure outside the scope does not count');
     assert.equal(result.evaluation.checks.length, checks.length, 'every check of the registry, disabled ones too');
   });
 
