@@ -196,6 +196,9 @@ describe('annexa scan -o json: posture fields', () => {
     assert.ok(a82.coverage.notEvaluated.some((n) => n.check === 'workload.root-user' && n.reason === 'disabled'));
     assert.deepEqual(a82.observations.map((o) => [o.check, o.severity]), [['workload.capabilities-drop-all', 'low']]);
     for (const c of report.controls) assert.ok(Array.isArray(c.coverage.evaluated) && Array.isArray(c.observations), c.id);
+    const evaluation = (JSON.parse(text) as { evaluation: EvaluationRecord }).evaluation;
+    assert.deepEqual(evaluation.checks.find((e) => e.check === 'workload.privileged-container'), { check: 'workload.privileged-container', resources: 1, errors: 0, findings: { critical: 1 } });
+    assert.equal(evaluation.checks.find((e) => e.check === 'workload.root-user')?.notEvaluated, 'disabled');
   });
 });
 

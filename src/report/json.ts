@@ -91,6 +91,8 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
         })),
         outOfScope,
         errors: outcome.errors,
+        // The record the control posture was computed from: per check, in-scope resources evaluated, findings, or why not.
+        evaluation: outcome.evaluation,
       };
       write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
     },
