@@ -370,6 +370,8 @@ describe('annexa.yaml control records', () => {
     assert.deepEqual(found.map((i) => [i.field, i.line]), [['controls[1].nextReview', 4], ['controls[0].owner', 3], ['controls[2].control', 5]]);
     assert.match(found[1]!.message, /also has an entry in owners/);
     assert.match(found[2]!.message, /A\.5\.2 has two records/);
+    const registers = issuesOf('risks: [{ id: R-1, title: Loss of data }, { id: R-1, title: Loss of data again }]\n');
+    assert.deepEqual(registers.map((i) => [i.field, i.line, i.message]), [['risks[1].id', 1, 'R-1 is listed twice in risks']]);
   });
 
   it('adds organisation-specific controls to the statement after Annex A', () => {

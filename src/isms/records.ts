@@ -162,6 +162,13 @@ export function recordIssues(config: RecordedConfig): Issue[] {
       if (!requirements.has(id)) issues.push({ path: ['controls', i, 'requirements', j], message: `requirement "${id}" is not in the requirements register` });
     });
   });
+  for (const register of ['risks', 'requirements'] as const) {
+    const ids = new Set<string>();
+    config[register].forEach((entry, i) => {
+      if (ids.has(entry.id)) issues.push({ path: [register, i, 'id'], message: `${entry.id} is listed twice in ${register}` });
+      ids.add(entry.id);
+    });
+  }
   const orgSeen = new Set<string>();
   config.organisationControls.forEach((c, i) => {
     if (orgSeen.has(c.id)) issues.push({ path: ['organisationControls', i, 'id'], message: `${c.id} is listed twice` });
