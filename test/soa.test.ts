@@ -396,3 +396,13 @@ describe('SoA evidence column', () => {
     assert.match(evidenceText(row), /workload\.capabilities-drop-all \(0 findings, 3 below threshold\)/);
   });
 });
+
+describe('SoA status note', () => {
+  it('markdown and html say what the automated status covers after a scan', async () => {
+    const { dir, config } = estate();
+    for (const format of ['markdown', 'html']) {
+      const text = (await soa([join(dir, 'manifests')], format, config)).text;
+      assert.ok(text.includes('not what runs in the cluster nor the organisational part of a control'), format);
+    }
+  });
+});

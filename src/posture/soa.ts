@@ -424,6 +424,9 @@ export function statusCounts(soa: StatementOfApplicability): Record<ControlStatu
   return counts;
 }
 
+/** What the automated status rests on and does not prove: printed with the assessment in markdown and html. */
+export const STATUS_NOTE = 'Automated status: fail = an in-scope finding at or above the threshold; partial = what ran passed, but a mapped check was not evaluated or the control is only partly automatable; not-assessed = no mapped check was evaluated; manual = no check maps to the control. It covers the scanned manifests at the time and digest above, not what runs in the cluster nor the organisational part of a control.';
+
 /** Header lines shared by every format: document control, provenance, settings. Pairs of [label, value]. */
 export function headerFields(soa: StatementOfApplicability): Array<[string, string]> {
   const d = soa.document;

@@ -1,5 +1,5 @@
 /** SoA as a self-contained, printable HTML page: inline styles only, every value escaped. */
-import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, type StatementOfApplicability } from '../../posture/soa.js';
+import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, STATUS_NOTE, type StatementOfApplicability } from '../../posture/soa.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -11,7 +11,7 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#eee}tr:nth-child(even) td{background:#fafafa}
 .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b5e20;font-weight:600}
-.status-not-applicable,.status-not-assessed{color:#555}.conflict{color:#b00020;font-weight:600}
+.status-partial{color:#8a5a00;font-weight:600}.status-not-applicable,.status-not-assessed{color:#555}.conflict{color:#b00020;font-weight:600}
 @media print{body{margin:0;font-size:9pt}thead{display:table-header-group}tr{break-inside:avoid}}
 `;
 
@@ -31,7 +31,7 @@ function assessmentSection(soa: StatementOfApplicability): string {
   const text = a
     ? `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors.`
     : 'No manifests were scanned: controls with checks are not-assessed.';
-  return `<h2>Assessment</h2><p>${escapeHtml(text)} Automated status: ${escapeHtml(summary)}.</p>`;
+  return `<h2>Assessment</h2><p>${escapeHtml(text)} Automated status: ${escapeHtml(summary)}.</p>${a ? `<p>${escapeHtml(STATUS_NOTE)}</p>` : ''}`;
 }
 
 function documentSection(soa: StatementOfApplicability): string {

@@ -1,5 +1,5 @@
 /** SoA as Markdown: scope and exclusions, status summary, then the 93-row table. */
-import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, type StatementOfApplicability } from '../../posture/soa.js';
+import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, STATUS_NOTE, type StatementOfApplicability } from '../../posture/soa.js';
 
 /** Escapes a value for a Markdown table cell (pipes, backslashes, line breaks, HTML). */
 export function mdCell(value: string): string {
@@ -32,7 +32,7 @@ function assessmentLines(soa: StatementOfApplicability): string[] {
   const counts = statusCounts(soa);
   const summary = SOA_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
   if (!a) return ['## Assessment', '', `No manifests were scanned: controls with checks are \`not-assessed\`. Automated status: ${summary}.`];
-  return ['## Assessment', '', `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors. Automated status: ${summary}.`];
+  return ['## Assessment', '', `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors. Automated status: ${summary}.`, '', STATUS_NOTE];
 }
 
 function documentLines(soa: StatementOfApplicability): string[] {
