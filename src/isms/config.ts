@@ -9,6 +9,7 @@ import { offsetOfPath } from '../sources/yaml-parse.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
+import { recordIssues, recordSections } from './records.js';
 
 const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
 
@@ -74,7 +75,10 @@ export const configSchema = z.object({
     disabled: z.array(z.string()).default([]),
     severity: z.record(z.string(), z.enum(SEVERITIES)).default({}),
   }).strict().default({ allowedRegistries: [], disabled: [], severity: {} }),
-}).strict();
+  ...recordSections,
+}).strict().superRefine((config, ctx) => {
+  for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
 
 export type AnnexaConfig = z.infer<typeof configSchema>;
 
