@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
+import { isPlaceholderText } from './justification.js';
 
 const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
 /** Supplier relationship controls that can cover what a provider does. */
@@ -176,7 +177,8 @@ export function recordIssues(config: RecordedConfig): Issue[] {
   });
   config.applicability.forEach((entry, i) => {
     if (entry.applicable) return;
-    const weak = weakExclusionReason(entry.justification);
+    // A placeholder is already refused by the schema (justification.ts): one error for it, not two.
+    const weak = isPlaceholderText(entry.justification) ? undefined : weakExclusionReason(entry.justification);
     if (weak) issues.push({ path: ['applicability', i, 'justification'], message: `the exclusion of ${entry.control} ${weak}` });
     const record = config.controls.find((c) => c.control === entry.control);
     if (record && record.responsibility !== 'organisation') {
