@@ -8,10 +8,11 @@ import { soaCommand } from './soa.js';
 import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
+import { evidenceCommand } from './evidence.js';
 import { UsageError, EXIT } from './io.js';
 import { ConfigError } from '../isms/config.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

@@ -11,6 +11,8 @@ import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { openOutput, Progress, UsageError, EXIT } from './io.js';
 import { VERSION } from '../version.js';
+import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
+import { openEvidenceStore, recordAndClose } from './evidence-io.js';
 
 interface ScanFlags {
   output: string;
@@ -24,6 +26,8 @@ interface ScanFlags {
   stdinFilename?: string;
   /** False with `--no-cross-resource`. */
   crossResource?: boolean;
+  store?: string;
+  signingKey?: string;
 }
 
 export function scanCommand(): Command {
@@ -39,6 +43,8 @@ export function scanCommand(): Command {
     .option('-q, --quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
     .option('--no-cross-resource', 'only the per-resource checks: nothing is kept between files, so memory stays bounded by the largest file')
+    .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
+    .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
@@ -72,8 +78,11 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     else errors.push(built);
   }
 
+  const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
+  const recorder = store ? new ScanRecorder() : undefined;
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const reporter = recorder ? teeSink(chosen, recorder) : chosen;
   const progress = Progress.for(Boolean(flags.quiet));
   const outcome = await runScan(units, {
     config,
@@ -87,6 +96,8 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   redactInputErrors(outcome.errors);
   reporter.finish(outcome);
   output.close();
+  for (const notice of outcome.exceptionNotices ?? []) process.stderr.write(`annexa: warning: ${notice.message}\n`);
+  if (store && recorder) await recordAndClose(store, { command: 'scan', outcome, recorder, config, units });
 
   if (outcome.errors.length > 0) return EXIT.error;
   if (failOn === 'never') return EXIT.ok;

@@ -16,6 +16,7 @@ import type { AnnexaConfig } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
 import type { ControlStatus } from '../posture/posture.js';
 import { statSync } from 'node:fs';
+import { ExceptionIndex, type ExceptionNotice } from './exceptions.js';
 import { builtinCheckIds, plannedWorkers, ScanPool, workerScript, PARALLEL_MIN_BYTES, type FileOutcome } from './parallel.js';
 
 export interface ScannedResource {
@@ -39,6 +40,8 @@ export interface ScanSummary {
   skippedDocuments: number;
   findings: number;
   outOfScopeFindings: number;
+  /** Findings an active exception accepts (not counted in `findings`). */
+  exceptedFindings?: number;
   bySeverity: Record<Severity, number>;
 }
 
@@ -48,6 +51,8 @@ export interface ScanOutcome {
   errors: InputError[];
   checks: Check[];
   inventory: Inventory;
+  /** Exceptions that expired or expire within 30 days. */
+  exceptionNotices?: ExceptionNotice[];
 }
 
 export interface ScanOptions {
@@ -63,11 +68,13 @@ export interface ScanOptions {
    * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
    */
   workers?: number;
+  /** The date exceptions are judged at (default: now). */
+  now?: Date;
 }
 
 function emptySummary(): ScanSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, bySeverity };
+  return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, exceptedFindings: 0, bySeverity };
 }
 
 async function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
@@ -90,10 +97,16 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   const inventory = new Inventory();
   const copier = new InventoryCopier();
   const tally = new PostureTally(checks.all, options.config);
+  const exceptions = new ExceptionIndex(options.config.exceptions, options.now);
 
   const record = (finding: Finding) => {
     if (finding.outOfScope) {
       summary.outOfScopeFindings += 1;
+      return;
+    }
+    exceptions.apply(finding);
+    if (finding.excepted) {
+      summary.exceptedFindings = (summary.exceptedFindings ?? 0) + 1;
       return;
     }
     summary.findings += 1;
@@ -163,7 +176,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       tally.evaluated(check.id);
     }
   }
-  return { summary, controls: tally.controls(), errors, checks: checks.all, inventory };
+  return { summary, controls: tally.controls(), errors, checks: checks.all, inventory, exceptionNotices: exceptions.notices };
 }
 
 /** Fills in the positions of the locations deferred during the cross-resource checks. */

@@ -10,6 +10,7 @@ import type { Finding, InputError } from '../resources/types.js';
 import { formatRef } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 import { controlsText, locationText } from './table.js';
+import { exceptionText } from '../engine/exceptions.js';
 import { xmlAttributes, xmlElement } from './xml.js';
 
 interface Suite {
@@ -65,8 +66,10 @@ function addResource(suite: Suite, scanned: ScannedResource): void {
   const classname = formatRef(scanned.ref);
   const ids = [...new Set([...scanned.evaluated, ...scanned.findings.map((f) => f.checkId)])];
   for (const id of ids) {
-    const findings = scanned.findings.filter((f) => f.checkId === id);
-    addCase(suite, id, classname, findings, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : undefined);
+    const own = scanned.findings.filter((f) => f.checkId === id);
+    const findings = own.filter((f) => !f.excepted);
+    const excepted = findings.length === 0 ? own.find((f) => f.excepted)?.excepted : undefined;
+    addCase(suite, id, classname, findings, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : excepted ? `excepted: ${exceptionText(excepted)}` : undefined);
   }
 }
 
@@ -87,7 +90,9 @@ function inventorySuite(checks: readonly Check[], findings: readonly Finding[], 
     }
     for (const [resource, list] of byResource) {
       const outOfScope = list.every((f) => f.outOfScope) ? `out of scope: ${list[0]!.outOfScope!.reason}` : undefined;
-      addCase(suite, check.id, resource, list.filter((f) => !f.outOfScope || outOfScope !== undefined), outOfScope);
+      const failing = list.filter((f) => (!f.outOfScope || outOfScope !== undefined) && !f.excepted);
+      const excepted = outOfScope === undefined && failing.length === 0 ? list.find((f) => f.excepted)?.excepted : undefined;
+      addCase(suite, check.id, resource, failing, outOfScope ?? (excepted ? `excepted: ${exceptionText(excepted)}` : undefined));
     }
   }
   return suite;

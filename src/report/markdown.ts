@@ -43,6 +43,7 @@ function summarySection(outcome: ScanOutcome): string[] {
     ['Findings', String(summary.findings)],
     ...SEVERITIES.map((s) => [`&nbsp;&nbsp;${s}`, String(summary.bySeverity[s])]),
     ['Out-of-scope findings', String(summary.outOfScopeFindings)],
+    ['Excepted findings (accepted risk)', String(summary.exceptedFindings ?? 0)],
     ['Non-Kubernetes documents skipped', String(summary.skippedDocuments)],
     ['Input errors', String(outcome.errors.length)],
   ];
@@ -51,7 +52,7 @@ function summarySection(outcome: ScanOutcome): string[] {
 
 function findingsSection(groups: ReadonlyMap<string, Finding[]>): string[] {
   const out = ['## Findings', ''];
-  const inScope = [...groups].map(([ref, list]) => [ref, list.filter((f) => !f.outOfScope)] as const).filter(([, list]) => list.length > 0);
+  const inScope = [...groups].map(([ref, list]) => [ref, list.filter((f) => !f.outOfScope && !f.excepted)] as const).filter(([, list]) => list.length > 0);
   if (inScope.length === 0) return [...out, 'No findings.', ''];
   for (const [ref, list] of inScope) {
     const sorted = [...list].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId));
@@ -85,6 +86,18 @@ function errorsSection(outcome: ScanOutcome): string[] {
   return ['## Input errors', '', ...table(['Where', 'Error'], rows), ''];
 }
 
+function exceptedSection(groups: ReadonlyMap<string, Finding[]>, outcome: ScanOutcome): string[] {
+  const excepted = [...groups.values()].flat().filter((f) => f.excepted && !f.outOfScope);
+  const notices = outcome.exceptionNotices ?? [];
+  if (excepted.length === 0 && notices.length === 0) return [];
+  const rows = excepted.map((f) => [mdCode(f.checkId), mdCell(formatRef(f.resource)), mdCell(f.excepted!.justification), mdCell(f.excepted!.approvedBy), f.excepted!.expires, mdCell(f.excepted!.ticket ?? '-')]);
+  return [
+    `## Excepted (${plural(excepted.length, 'finding')} accepted in annexa.yaml, not failing)`, '',
+    ...(rows.length > 0 ? [...table(['Check', 'Resource', 'Justification', 'Approved by', 'Expires', 'Ticket'], rows), ''] : []),
+    ...notices.map((notice) => `- Warning: ${mdCell(notice.message)}`), ...(notices.length > 0 ? [''] : []),
+  ];
+}
+
 function outOfScopeSection(groups: ReadonlyMap<string, Finding[]>): string[] {
   const outOfScope = [...groups.values()].flat().filter((f) => f.outOfScope);
   if (outOfScope.length === 0) return [];
@@ -114,6 +127,7 @@ export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
         ...summarySection(outcome),
         ...findingsSection(groups),
         ...outOfScopeSection(groups),
+        ...exceptedSection(groups, outcome),
         ...postureSection(outcome.controls),
         ...errorsSection(outcome),
       ];

@@ -4,6 +4,7 @@ import type { ControlRefs, Finding, Location, Severity } from '../resources/type
 import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ReporterFactory } from './reporter.js';
+import { exceptionText } from '../engine/exceptions.js';
 
 type Paint = (text: string) => string;
 
@@ -67,7 +68,7 @@ export function printable(text: string): string {
 
 /** In-scope findings grouped by resource, most severe first; columns aligned across all groups. */
 function findingsSection(groups: ReadonlyMap<string, Finding[]>, p: ReturnType<typeof painter>): string[] {
-  const sorted = [...groups].map(([resource, findings]) => [resource, findings.filter((f) => !f.outOfScope)] as const)
+  const sorted = [...groups].map(([resource, findings]) => [resource, findings.filter((f) => !f.outOfScope && !f.excepted)] as const)
     .filter(([, findings]) => findings.length > 0)
     .map(([resource, findings]) => [resource, [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId))] as const);
   const all = sorted.flatMap(([, findings]) => findings);
@@ -93,6 +94,7 @@ export function summaryLine(outcome: ScanOutcome): string {
     `${summary.findings} finding${summary.findings === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}`,
   ];
   if (summary.outOfScopeFindings > 0) parts.push(`${summary.outOfScopeFindings} out of scope`);
+  if ((summary.exceptedFindings ?? 0) > 0) parts.push(`${summary.exceptedFindings} excepted`);
   if (summary.skippedDocuments > 0) parts.push(`${summary.skippedDocuments} non-Kubernetes document${summary.skippedDocuments === 1 ? '' : 's'} skipped`);
   if (outcome.errors.length > 0) parts.push(`${outcome.errors.length} input error${outcome.errors.length === 1 ? '' : 's'}`);
   return parts.join(', ');
@@ -127,6 +129,13 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
         for (const [reason, count] of byReason) out.push(`  ${printable(reason)} (${count})`);
         out.push('');
       }
+      const excepted = [...groups.values()].flat().filter((f) => f.excepted && !f.outOfScope);
+      if (excepted.length > 0) {
+        out.push(p.bold(`Excepted (${excepted.length} finding${excepted.length === 1 ? '' : 's'} accepted in annexa.yaml, not failing):`));
+        for (const f of excepted) out.push(`  ${f.checkId}  ${printable(formatRef(f.resource))}: ${printable(exceptionText(f.excepted!))}`);
+        out.push('');
+      }
+      for (const notice of outcome.exceptionNotices ?? []) out.push(p.yellow(`warning: ${printable(notice.message)}`));
       if (outcome.errors.length > 0) {
         out.push(p.bold(p.red('Input errors:')));
         for (const e of outcome.errors) out.push(`  ${printable(e.file)}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${printable(e.message)}`);

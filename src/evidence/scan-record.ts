@@ -1,0 +1,139 @@
+/**
+ * What a recorded scan stores: summary, findings (compact: no titles or remediation text, which the
+ * check catalog holds), the posture the scan outcome carries, input errors, the config it ran with,
+ * salted digests of its inputs, and the Secrets it saw by metadata only. Secret values never reach
+ * this stage (the source stage redacts them), and nothing here copies a resource's content.
+ */
+import { readFileSync } from 'node:fs';
+import type { ScanOutcome, ScanSink, ScannedResource } from '../engine/scan.js';
+import type { Finding, JsonObject, JsonValue } from '../resources/types.js';
+import type { AnnexaConfig } from '../isms/config.js';
+import type { InputUnit } from '../sources/files.js';
+import { canonicalJson, saltedDigest, sha256Hex } from './canonical.js';
+import type { RecordDraft } from './types.js';
+
+/** A finding as the store keeps it. */
+export function compactFinding(finding: Finding): JsonObject {
+  const compact: JsonObject = {
+    checkId: finding.checkId,
+    severity: finding.severity,
+    resource: { ...finding.resource },
+    path: finding.path,
+    message: finding.message,
+    controls: [...finding.controls.iso27001],
+  };
+  if (finding.location) compact.location = { ...finding.location };
+  const excepted = (finding as Finding & { excepted?: JsonObject }).excepted;
+  if (excepted) compact.excepted = excepted;
+  return compact;
+}
+
+/** Collects what a scan yields, beside the reporter (see teeSink). */
+export class ScanRecorder implements ScanSink {
+  readonly findings: JsonObject[] = [];
+  readonly excepted: JsonObject[] = [];
+
+  private add(findings: readonly Finding[]): void {
+    for (const finding of findings) {
+      if (finding.outOfScope) continue;
+      const compact = compactFinding(finding);
+      if (compact.excepted) this.excepted.push(compact);
+      else this.findings.push(compact);
+    }
+  }
+
+  resource(scanned: ScannedResource): void {
+    this.add(scanned.findings);
+  }
+
+  inventoryFindings(findings: Finding[]): void {
+    this.add(findings);
+  }
+}
+
+/** A sink that hands every event to both sinks. */
+export function teeSink<T extends ScanSink>(primary: T, secondary: ScanSink): T {
+  return Object.assign(Object.create(primary) as T, {
+    resource(scanned: ScannedResource) {
+      primary.resource(scanned);
+      secondary.resource(scanned);
+    },
+    inventoryFindings(findings: Finding[]) {
+      primary.inventoryFindings?.(findings);
+      secondary.inventoryFindings?.(findings);
+    },
+  });
+}
+
+export function scopeOf(config: AnnexaConfig): JsonObject {
+  return { name: config.scope.name, clusters: [...config.scope.clusters], namespaces: [...config.scope.namespaces.include] };
+}
+
+export function configDigest(config: AnnexaConfig): string {
+  return sha256Hex(canonicalJson(config));
+}
+
+/**
+ * Salted digests of the inputs (HMAC-SHA-256 with the store's salt): an input file may hold a
+ * Secret, and a plain hash of a short file is guessable. Standard input is not kept, so it has none.
+ */
+export function inputDigests(units: readonly InputUnit[], salt: string): JsonObject[] {
+  return units.map((unit): JsonObject => {
+    if (unit.text !== undefined) return { file: unit.file, source: unit.source, bytes: Buffer.byteLength(unit.text), digest: saltedDigest(salt, unit.text) };
+    if (unit.source === 'stdin') return { file: unit.file, source: unit.source, digest: null };
+    try {
+      const bytes = readFileSync(unit.file);
+      return { file: unit.file, source: unit.source, bytes: bytes.length, digest: saltedDigest(salt, bytes) };
+    } catch {
+      return { file: unit.file, source: unit.source, digest: null };
+    }
+  });
+}
+
+/** Secrets seen by the scan: metadata and key names only. */
+export function secretInventory(outcome: ScanOutcome): JsonObject[] {
+  return outcome.inventory.ofKind('Secret').map((secret) => {
+    const entry: JsonObject = { name: secret.name };
+    if (secret.namespace !== undefined) entry.namespace = secret.namespace;
+    const type = secret.object.type;
+    if (typeof type === 'string') entry.type = type;
+    const keys = new Set<string>();
+    for (const field of ['data', 'stringData']) {
+      const map = secret.object[field];
+      if (map && typeof map === 'object' && !Array.isArray(map)) for (const key of Object.keys(map)) keys.add(key);
+    }
+    entry.keys = [...keys].sort();
+    return entry;
+  });
+}
+
+export interface ScanRecordInput {
+  command: string;
+  outcome: ScanOutcome;
+  recorder: ScanRecorder;
+  config: AnnexaConfig;
+  units: readonly InputUnit[];
+  salt: string;
+}
+
+export function scanDraft({ command, outcome, recorder, config, units, salt }: ScanRecordInput): RecordDraft {
+  const inputs = inputDigests(units, salt);
+  const payload: JsonObject = {
+    command,
+    summary: outcome.summary as unknown as JsonObject,
+    posture: outcome.controls as unknown as JsonValue,
+    findings: recorder.findings,
+    excepted: recorder.excepted,
+    errors: outcome.errors as unknown as JsonValue,
+    inputs,
+    secrets: secretInventory(outcome),
+    config: config as unknown as JsonObject,
+  };
+  return {
+    type: 'scan',
+    scope: scopeOf(config),
+    configDigest: configDigest(config),
+    inputDigest: sha256Hex(canonicalJson(inputs)),
+    payload,
+  };
+}
