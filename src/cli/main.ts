@@ -9,10 +9,11 @@ import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
 import { evidenceCommand } from './evidence.js';
+import { ismsCommand } from './isms.js';
 import { UsageError, EXIT } from './io.js';
 import { ConfigError } from '../isms/config.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')
