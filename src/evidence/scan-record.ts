@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ScanOutcome, ScanSink, ScannedResource } from '../engine/scan.js';
-import type { Finding, JsonObject, JsonValue } from '../resources/types.js';
+import type { Finding, JsonObject, JsonValue, ResourceRef } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { InputUnit } from '../sources/files.js';
 import { canonicalJson, saltedDigest, sha256Hex } from './canonical.js';
@@ -32,6 +32,8 @@ export function compactFinding(finding: Finding): JsonObject {
 export class ScanRecorder implements ScanSink {
   readonly findings: JsonObject[] = [];
   readonly excepted: JsonObject[] = [];
+  /** Secrets the scan saw (references only: their data never passes the source stage). */
+  readonly secrets: ResourceRef[] = [];
 
   private add(findings: readonly Finding[]): void {
     for (const finding of findings) {
@@ -43,6 +45,7 @@ export class ScanRecorder implements ScanSink {
   }
 
   resource(scanned: ScannedResource): void {
+    if (scanned.ref.kind === 'Secret') this.secrets.push(scanned.ref);
     this.add(scanned.findings);
   }
 
@@ -90,11 +93,17 @@ export function inputDigests(units: readonly InputUnit[], salt: string): JsonObj
   });
 }
 
-/** Secrets seen by the scan: metadata and key names only. */
-export function secretInventory(outcome: ScanOutcome): JsonObject[] {
-  return outcome.inventory.ofKind('Secret').map((secret) => {
-    const entry: JsonObject = { name: secret.name };
-    if (secret.namespace !== undefined) entry.namespace = secret.namespace;
+/**
+ * Secrets seen by the scan: name, namespace, and (when cross-resource checks kept them in the
+ * inventory) type and key names. Never values: they are redacted before any check runs.
+ */
+export function secretInventory(refs: readonly ResourceRef[], outcome: ScanOutcome): JsonObject[] {
+  const retained = new Map(outcome.inventory.ofKind('Secret').map((secret) => [`${secret.namespace ?? ''}/${secret.name}`, secret]));
+  return refs.map((ref) => {
+    const entry: JsonObject = { name: ref.name };
+    if (ref.namespace !== undefined) entry.namespace = ref.namespace;
+    const secret = retained.get(`${ref.namespace ?? ''}/${ref.name}`);
+    if (!secret) return entry;
     const type = secret.object.type;
     if (typeof type === 'string') entry.type = type;
     const keys = new Set<string>();
@@ -126,7 +135,7 @@ export function scanDraft({ command, outcome, recorder, config, units, salt }: S
     excepted: recorder.excepted,
     errors: outcome.errors as unknown as JsonValue,
     inputs,
-    secrets: secretInventory(outcome),
+    secrets: secretInventory(recorder.secrets, outcome),
     config: config as unknown as JsonObject,
   };
   return {
