@@ -65,15 +65,22 @@ describe('scan --store', () => {
     ws.run(['scan', 'secrets.yaml', '-q', '--store', 'annexa.db']);
     const stored = readFileSync(join(ws.dir, 'annexa.db'));
     for (const value of SECRET_VALUES) assert.equal(stored.includes(value), false, `the store holds ${value}`);
-    const record = json(ws.run(['evidence', 'show', '1'])) as { payload: { secrets: unknown } };
-    assert.deepEqual(record.payload.secrets, [{ name: 'db', namespace: 'shop' }]);
+    ws.run(['scan', 'secrets.yaml', '-q', '--store', 'annexa.db']);
+    const secretsOf = (run: ReturnType<typeof runCli>) => (json(run) as { payload: { secrets: Array<Record<string, string>> } }).payload.secrets;
+    const [secret] = secretsOf(ws.run(['evidence', 'show', '1']));
+    assert.deepEqual({ ...secret, dataDigest: undefined }, { name: 'db', namespace: 'shop', dataDigest: undefined });
+    assert.match(secret!.dataDigest!, /^[0-9a-f]{64}$/, 'the data is recorded as a salted digest');
+    const scans = (json(ws.run(['evidence', 'list', '--type', 'scan', '-o', 'json'])) as { records: Array<{ seq: number }> }).records;
+    assert.equal(scans.length, 2);
+    assert.equal(secretsOf(ws.run(['evidence', 'show', String(scans[1]!.seq)]))[0]!.dataDigest, secret!.dataDigest, 'the same data gives the same digest in one store');
     // With every check (cross-resource ones keep Secrets in the inventory): type and key names too.
     const all = tempTree({ 'secrets.yaml': readFileSync(join(fixtures, 'secrets.yaml')) });
     runCli(['scan', 'secrets.yaml', '-q', '--store', 'annexa.db'], { cwd: all });
     const full = readFileSync(join(all, 'annexa.db'));
     for (const value of SECRET_VALUES) assert.equal(full.includes(value), false, `the store holds ${value}`);
-    const withKeys = JSON.parse(runCli(['evidence', 'show', '1'], { cwd: all }).stdout) as { payload: { secrets: unknown } };
-    assert.deepEqual(withKeys.payload.secrets, [{ name: 'db', namespace: 'shop', type: 'Opaque', keys: ['api-token', 'password'] }]);
+    const [withKeys] = secretsOf(runCli(['evidence', 'show', '1'], { cwd: all }));
+    assert.deepEqual({ ...withKeys, dataDigest: undefined }, { name: 'db', namespace: 'shop', type: 'Opaque', keys: ['api-token', 'password'], dataDigest: undefined });
+    assert.notEqual(withKeys!.dataDigest, secret!.dataDigest, 'each store has its own salt');
   });
 
   it('refuses a store it cannot open with a usage error', () => {

@@ -5,6 +5,7 @@
  * this stage (the source stage redacts them), and nothing here copies a resource's content.
  */
 import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
 import type { ScanOutcome, ScanSink, ScannedResource } from '../engine/scan.js';
 import type { Finding, JsonObject, JsonValue, ResourceRef } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
@@ -76,32 +77,76 @@ export function configDigest(config: AnnexaConfig): string {
   return sha256Hex(canonicalJson(config));
 }
 
+export interface InputDigests {
+  inputs: JsonObject[];
+  /** Salted digest of each Secret's data and stringData, by `namespace/name`. */
+  secretData: Map<string, string>;
+}
+
 /**
  * Salted digests of the inputs (HMAC-SHA-256 with the store's salt): an input file may hold a
  * Secret, and a plain hash of a short file is guessable. Standard input is not kept, so it has none.
+ * Files that mention a Secret are parsed again here for the salted digest of each Secret's data:
+ * the scan itself never sees the values (the source stage redacts them).
  */
-export function inputDigests(units: readonly InputUnit[], salt: string): JsonObject[] {
-  return units.map((unit): JsonObject => {
-    if (unit.text !== undefined) return { file: unit.file, source: unit.source, bytes: Buffer.byteLength(unit.text), digest: saltedDigest(salt, unit.text) };
+export function inputDigests(units: readonly InputUnit[], salt: string): InputDigests {
+  const secretData = new Map<string, string>();
+  const digestOf = (text: string | Buffer) => {
+    if (text.includes('Secret')) for (const [key, digest] of secretDataDigests(text.toString(), salt)) secretData.set(key, digest);
+    return saltedDigest(salt, text);
+  };
+  const inputs = units.map((unit): JsonObject => {
+    if (unit.text !== undefined) return { file: unit.file, source: unit.source, bytes: Buffer.byteLength(unit.text), digest: digestOf(unit.text) };
     if (unit.source === 'stdin') return { file: unit.file, source: unit.source, digest: null };
     try {
       const bytes = readFileSync(unit.file);
-      return { file: unit.file, source: unit.source, bytes: bytes.length, digest: saltedDigest(salt, bytes) };
+      return { file: unit.file, source: unit.source, bytes: bytes.length, digest: digestOf(bytes) };
     } catch {
       return { file: unit.file, source: unit.source, digest: null };
     }
   });
+  return { inputs, secretData };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `namespace/name` → HMAC of the canonical {data, stringData} of each v1 Secret in a file (List items too). */
+export function secretDataDigests(text: string, salt: string): Map<string, string> {
+  const digests = new Map<string, string>();
+  const visit = (object: unknown) => {
+    if (!isObject(object)) return;
+    if (Array.isArray(object.items) && typeof object.kind === 'string' && object.kind.endsWith('List')) object.items.forEach(visit);
+    if (object.kind !== 'Secret' || object.apiVersion !== 'v1' || !isObject(object.metadata) || typeof object.metadata.name !== 'string') return;
+    const namespace = typeof object.metadata.namespace === 'string' ? object.metadata.namespace : '';
+    try {
+      digests.set(`${namespace}/${object.metadata.name}`, saltedDigest(salt, canonicalJson({ data: object.data ?? null, stringData: object.stringData ?? null })));
+    } catch {
+      // A value canonical JSON cannot hold (a YAML-only type): no digest for this Secret.
+    }
+  };
+  try {
+    for (const doc of parseAllDocuments(text, { uniqueKeys: false })) {
+      if ('errors' in doc && doc.errors.length === 0) visit(doc.toJS({ maxAliasCount: 100 }));
+    }
+  } catch {
+    // Unreadable here means unreadable to the scan too, which reported it.
+  }
+  return digests;
 }
 
 /**
  * Secrets seen by the scan: name, namespace, and (when cross-resource checks kept them in the
  * inventory) type and key names. Never values: they are redacted before any check runs.
  */
-export function secretInventory(refs: readonly ResourceRef[], outcome: ScanOutcome): JsonObject[] {
+export function secretInventory(refs: readonly ResourceRef[], outcome: ScanOutcome, secretData: ReadonlyMap<string, string> = new Map()): JsonObject[] {
   const retained = new Map(outcome.inventory.ofKind('Secret').map((secret) => [`${secret.namespace ?? ''}/${secret.name}`, secret]));
   return refs.map((ref) => {
     const entry: JsonObject = { name: ref.name };
     if (ref.namespace !== undefined) entry.namespace = ref.namespace;
+    const dataDigest = secretData.get(`${ref.namespace ?? ''}/${ref.name}`);
+    if (dataDigest !== undefined) entry.dataDigest = dataDigest;
     const secret = retained.get(`${ref.namespace ?? ''}/${ref.name}`);
     if (!secret) return entry;
     const type = secret.object.type;
@@ -126,7 +171,7 @@ export interface ScanRecordInput {
 }
 
 export function scanDraft({ command, outcome, recorder, config, units, salt }: ScanRecordInput): RecordDraft {
-  const inputs = inputDigests(units, salt);
+  const { inputs, secretData } = inputDigests(units, salt);
   const payload: JsonObject = {
     command,
     summary: outcome.summary as unknown as JsonObject,
@@ -135,7 +180,7 @@ export function scanDraft({ command, outcome, recorder, config, units, salt }: S
     excepted: recorder.excepted,
     errors: outcome.errors as unknown as JsonValue,
     inputs,
-    secrets: secretInventory(recorder.secrets, outcome),
+    secrets: secretInventory(recorder.secrets, outcome, secretData),
     config: config as unknown as JsonObject,
   };
   return {
