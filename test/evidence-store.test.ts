@@ -229,3 +229,49 @@ describe('concurrent writers', () => {
     assert.equal(report.records, 121);
   });
 });
+
+/** A process appending large transactions without end; resolves once it has committed at least one. */
+function endlessAppender(location: string, keyFile: string): { child: ReturnType<typeof spawn>; committed: Promise<void> } {
+  const script = `
+    const { EvidenceStore } = await import(${JSON.stringify(join(projectRoot, 'dist/src/evidence/store.js'))});
+    const store = await EvidenceStore.open(process.argv[1], { tool: { name: 'annexa', version: 'test' }, signingKey: process.argv[2] });
+    for (let n = 0; ; n++) {
+      const drafts = Array.from({ length: 2000 }, (_, i) => ({ type: 'scan', scope: 'kill', configDigest: null, inputDigest: null, payload: { n, i, pad: 'x'.repeat(200) } }));
+      await store.append(drafts);
+      process.stdout.write('committed\\n');
+    }`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, location, keyFile], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const committed = new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+  return { child, committed };
+}
+
+async function killMidWrite(backend: TestBackend): Promise<void> {
+  await filled(backend, 1);
+  const { child, committed } = endlessAppender(backend.location, backend.keyFile);
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  await committed;
+  // The writer spends nearly all its time inside append transactions: a kill now lands in one.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
+  const report = await verify(backend);
+  assert.equal(report.ok, true, JSON.stringify(report.problem));
+  assert.equal((report.records - 1) % 2000, 0, 'only whole transactions are in the store');
+  assert.ok(report.records >= 2001);
+  const store = await backend.open();
+  try {
+    await store.append([draft(0)]);
+  } finally {
+    await store.close();
+  }
+  assert.equal((await verify(backend)).ok, true);
+}
+
+describe('a writer killed with SIGKILL mid-transaction', () => {
+  it('SQLite: leaves whole transactions only, and a store that verifies and takes the next append', async () => {
+    await killMidWrite(sqliteBackend());
+  });
+  it('PostgreSQL: leaves whole transactions only, and a store that verifies and takes the next append', { skip: postgresUnavailable ?? false }, async () => {
+    await killMidWrite(await postgresBackend());
+  });
+});
