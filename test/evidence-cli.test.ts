@@ -247,6 +247,30 @@ describe('evidence trend and verify', () => {
   });
 });
 
+describe('bad input to the evidence commands', () => {
+  it('is a usage error (exit 2) naming the problem, never a stack trace or a password', () => {
+    const ws = workspace();
+    ws.run(['scan', 'clean.yaml', '-q', '--store', 'annexa.db']);
+    writeFileSync(join(ws.dir, 'not-a-key.pem'), 'not a key');
+    const cases: Array<[string[], RegExp]> = [
+      [['evidence', 'verify', '--public-key', 'missing.pem'], /^annexa: missing\.pem: cannot read a public key/],
+      [['evidence', 'verify-bundle', 'missing.tar.gz'], /^annexa: missing\.tar\.gz: cannot read/],
+      [['evidence', 'show', 'no-such-id'], /^annexa: no evidence record "no-such-id"/],
+      [['evidence', 'list', '--since', 'yesterday'], /^annexa: --since: "yesterday" is not a date/],
+      [['evidence', 'list', '--type', 'scans'], /^annexa: --type must be one of scan, admission, audit, isms, import/],
+      [['scan', 'clean.yaml', '-q', '--store', 'annexa.db', '--signing-key', 'not-a-key.pem'], /^annexa: not-a-key\.pem: cannot read the signing key/],
+      [['scan', 'clean.yaml', '-q', '--store', 'postgres://annexa:hunter2-pw@127.0.0.1:1/x'], /^annexa: --store postgres:\/\/annexa:\*\*\*@127\.0\.0\.1:1\/x: cannot open the evidence store: postgres:\/\/annexa:\*\*\*@127\.0\.0\.1:1\/x: cannot connect/],
+    ];
+    for (const [args, message] of cases) {
+      const run = ws.run(args);
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message, args.join(' '));
+      assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+      assert.doesNotMatch(run.stderr, /hunter2-pw/, 'no password');
+    }
+  });
+});
+
 describe('a writer killed mid-scan', () => {
   it('leaves a store that verifies (kill -9 during a large recorded scan)', async () => {
     const dir = tempTree();

@@ -1,5 +1,6 @@
 /** Opening the evidence store from the command line, shared by the commands that record or read it. */
 import { EvidenceStore } from '../evidence/store.js';
+import { isPostgresUrl, redactUrl } from '../evidence/location.js';
 import { recordScan } from '../evidence/record-scan.js';
 import { UsageError } from './io.js';
 import { VERSION } from '../version.js';
@@ -12,7 +13,9 @@ export async function openEvidenceStore(location: string | undefined, signingKey
   try {
     return await EvidenceStore.open(location, { tool: TOOL, ...(signingKey !== undefined ? { signingKey } : {}) });
   } catch (error) {
-    throw new UsageError(`--store ${location}: cannot open the evidence store: ${(error as Error).message}`);
+    // A URL's password stays out of messages.
+    const shown = isPostgresUrl(location) ? redactUrl(location) : location;
+    throw new UsageError(`--store ${shown}: cannot open the evidence store: ${(error as Error).message}`);
   }
 }
 
@@ -23,12 +26,8 @@ export async function requireStore(location: string | undefined, signingKey?: st
 }
 
 /** Records a scan and tells on stderr where it went. */
-export async function recordAndClose(store: EvidenceStore, input: Parameters<typeof recordScan>[1]): Promise<void> {
-  try {
-    const { scan, opened } = await recordScan(store, input);
-    process.stderr.write(`annexa: recorded scan as evidence record ${scan.seq} (${scan.id}) in ${store.location}`
-      + `${opened.length > 0 ? `; opened ${opened.length} nonconformit${opened.length === 1 ? 'y' : 'ies'}` : ''}\n`);
-  } finally {
-    await store.close();
-  }
+export async function recordAndTell(store: EvidenceStore, input: Parameters<typeof recordScan>[1]): Promise<void> {
+  const { scan, opened } = await recordScan(store, input);
+  process.stderr.write(`annexa: recorded scan as evidence record ${scan.seq} (${scan.id}) in ${store.location}`
+    + `${opened.length > 0 ? `; opened ${opened.length} nonconformit${opened.length === 1 ? 'y' : 'ies'}` : ''}\n`);
 }

@@ -12,6 +12,7 @@ import { evidenceCommand } from './evidence.js';
 import { ismsCommand } from './isms.js';
 import { UsageError, EXIT } from './io.js';
 import { ConfigError } from '../isms/config.js';
+import { EvidenceError } from '../evidence/types.js';
 
 const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand];
 
@@ -43,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       if (error.code === 'commander.help') return error.exitCode === 0 ? EXIT.ok : EXIT.error;
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof ConfigError) {
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof EvidenceError) {
       process.stderr.write(`annexa: ${error.message}\n`);
       return EXIT.error;
     }

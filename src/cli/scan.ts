@@ -7,12 +7,13 @@ import { expandPaths, parseSize, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '
 import { kustomizeBuild } from '../sources/kustomize.js';
 import type { InputError, Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
-import { loadConfig } from '../isms/config.js';
+import { loadConfig, type AnnexaConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
-import { openOutput, Progress, UsageError, EXIT } from './io.js';
+import { openOutput, Progress, UsageError, EXIT, type Output } from './io.js';
 import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
-import { openEvidenceStore, recordAndClose } from './evidence-io.js';
+import { openEvidenceStore, recordAndTell } from './evidence-io.js';
+import type { EvidenceStore } from '../evidence/store.js';
 
 interface ScanFlags {
   output: string;
@@ -78,9 +79,20 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     else errors.push(built);
   }
 
-  const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
-  const recorder = store ? new ScanRecorder() : undefined;
   const output = openOutput(flags.outputFile);
+  const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
+  try {
+    return await scanAndReport({ flags, failOn, maxFileBytes, workers, units, errors, config, output, store });
+  } finally {
+    await store?.close();
+  }
+}
+
+async function scanAndReport({ flags, failOn, maxFileBytes, workers, units, errors, config, output, store }: {
+  flags: ScanFlags; failOn: Severity | 'never'; maxFileBytes: number; workers: number | undefined; units: InputUnit[]; errors: InputError[];
+  config: AnnexaConfig; output: Output; store: EvidenceStore | undefined;
+}): Promise<number> {
+  const recorder = store ? new ScanRecorder() : undefined;
   const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const reporter = recorder ? teeSink(chosen, recorder) : chosen;
   const progress = Progress.for(Boolean(flags.quiet));
@@ -97,7 +109,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   reporter.finish(outcome);
   output.close();
   for (const notice of outcome.exceptionNotices ?? []) process.stderr.write(`annexa: warning: ${notice.message}\n`);
-  if (store && recorder) await recordAndClose(store, { command: 'scan', outcome, recorder, config, units });
+  if (store && recorder) await recordAndTell(store, { command: 'scan', outcome, recorder, config, units });
 
   if (outcome.errors.length > 0) return EXIT.error;
   if (failOn === 'never') return EXIT.ok;

@@ -11,7 +11,7 @@ import { derOf, fingerprint, publicKeyPem, signText, verifyText } from './signin
 import { buildTrend } from './period.js';
 import { readTarGz, writeTarGz, TarFormatError, type TarEntry } from './tar.js';
 import type { EvidenceStore } from './store.js';
-import type { CheckpointRow, RecordEnvelope, StoredRow } from './types.js';
+import { EvidenceError, type CheckpointRow, type RecordEnvelope, type StoredRow } from './types.js';
 import type { JsonObject } from '../resources/types.js';
 import { buildSoa } from '../posture/soa.js';
 import type { ScanOutcome } from '../engine/scan.js';
@@ -101,7 +101,7 @@ export async function exportBundle(store: EvidenceStore, period: Period, tool: {
   for await (const row of store.rows(filter)) {
     const record = JSON.parse(row.body) as RecordEnvelope;
     first ??= record;
-    if (rows.length > 0 && row.seq !== rows[rows.length - 1]!.seq + 1) throw new Error(`records of the period are not contiguous (record ${rows[rows.length - 1]!.seq} is followed by ${row.seq}): record times go backwards; export without --since/--until`);
+    if (rows.length > 0 && row.seq !== rows[rows.length - 1]!.seq + 1) throw new EvidenceError(`records of the period are not contiguous (record ${rows[rows.length - 1]!.seq} is followed by ${row.seq}): record times go backwards; export without --since/--until`);
     rows.push({ ...row, body: '' });
     lines.push(`{"hash":${JSON.stringify(row.hash)},"record":${row.body}}`);
     if (record.type === 'scan') scans.push(record);

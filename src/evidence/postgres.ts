@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { redactUrl } from './location.js';
-import type { AppendPlan, ChainHead, CheckpointRow, RecordFilter, StoreBackend, StoredRow } from './types.js';
+import { EvidenceError, type AppendPlan, type ChainHead, type CheckpointRow, type RecordFilter, type StoreBackend, type StoredRow } from './types.js';
 
 /** Arbitrary constant naming the store's write lock (pg_advisory_xact_lock takes a bigint). */
 const APPEND_LOCK = 0x616e6e6578; // "annex"
@@ -67,7 +67,7 @@ export class PostgresBackend implements StoreBackend {
     try {
       await client.connect();
     } catch (error) {
-      throw new Error(`${redactUrl(url)}: cannot connect: ${(error as Error).message}`);
+      throw new EvidenceError(`${redactUrl(url)}: cannot connect: ${(error as Error).message}`);
     }
     const backend = new PostgresBackend(client, url);
     await backend.migrate();
@@ -91,7 +91,7 @@ export class PostgresBackend implements StoreBackend {
     await this.inTransaction(MIGRATION_LOCK, async () => {
       await this.client.query('CREATE TABLE IF NOT EXISTS annexa_schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
       const current = Number((await this.client.query<{ v: number | null }>('SELECT MAX(version) AS v FROM annexa_schema_migrations')).rows[0]?.v ?? 0);
-      if (current > MIGRATIONS.length) throw new Error(`${this.location}: evidence schema version ${current} is newer than this annexa knows (${MIGRATIONS.length}); upgrade annexa`);
+      if (current > MIGRATIONS.length) throw new EvidenceError(`${this.location}: evidence schema version ${current} is newer than this annexa knows (${MIGRATIONS.length}); upgrade annexa`);
       for (let version = current + 1; version <= MIGRATIONS.length; version++) {
         await this.client.query(MIGRATIONS[version - 1]!);
         await this.client.query('INSERT INTO annexa_schema_migrations (version, applied_at) VALUES ($1, $2)', [version, new Date().toISOString()]);

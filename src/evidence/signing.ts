@@ -6,6 +6,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, t
 import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { sha256Hex } from './canonical.js';
+import { EvidenceError } from './types.js';
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -17,7 +18,7 @@ export interface SigningKey {
 }
 
 function fromPrivate(privateKey: KeyObject, file: string, created: boolean): SigningKey {
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`${file}: not an Ed25519 private key`);
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new EvidenceError(`${file}: not an Ed25519 private key`);
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, publicKeyDer: derOf(publicKey), file, created };
 }
@@ -27,7 +28,8 @@ export function loadOrCreateSigningKey(file: string): SigningKey {
   try {
     return fromPrivate(createPrivateKey(readFileSync(file, 'utf8')), file, false);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file}: cannot read the signing key: ${(error as Error).message}`);
+    if (error instanceof EvidenceError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new EvidenceError(`${file}: cannot read the signing key: ${(error as Error).message}`);
   }
   const { privateKey } = generateKeyPairSync('ed25519');
   mkdirSync(dirname(file), { recursive: true });
@@ -57,8 +59,15 @@ export function publicKeyFromDer(der: string): KeyObject {
 
 /** A public key from a PEM file (public key, or a private key whose public half is taken). */
 export function readPublicKey(file: string): KeyObject {
-  const text = readFileSync(file, 'utf8');
-  return /PRIVATE KEY/.test(text) ? createPublicKey(createPrivateKey(text)) : createPublicKey(text);
+  let key: KeyObject;
+  try {
+    const text = readFileSync(file, 'utf8');
+    key = /PRIVATE KEY/.test(text) ? createPublicKey(createPrivateKey(text)) : createPublicKey(text);
+  } catch (error) {
+    throw new EvidenceError(`${file}: cannot read a public key: ${(error as Error).message}`);
+  }
+  if (key.asymmetricKeyType !== 'ed25519') throw new EvidenceError(`${file}: not an Ed25519 key`);
+  return key;
 }
 
 export function publicKeyPem(publicKey: KeyObject): string {

@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { AppendPlan, ChainHead, CheckpointRow, RecordFilter, StoreBackend, StoredRow } from './types.js';
+import { EvidenceError, type AppendPlan, type ChainHead, type CheckpointRow, type RecordFilter, type StoreBackend, type StoredRow } from './types.js';
 
 /** Versioned migrations: index + 1 is the schema version. Never edit one that has shipped; add another. */
 const MIGRATIONS: string[] = [
@@ -70,7 +70,7 @@ export class SqliteBackend implements StoreBackend {
     const run = this.db.transaction(() => {
       this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)');
       const current = (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
-      if (current > MIGRATIONS.length) throw new Error(`${this.location}: evidence schema version ${current} is newer than this annexa knows (${MIGRATIONS.length}); upgrade annexa`);
+      if (current > MIGRATIONS.length) throw new EvidenceError(`${this.location}: evidence schema version ${current} is newer than this annexa knows (${MIGRATIONS.length}); upgrade annexa`);
       for (let version = current + 1; version <= MIGRATIONS.length; version++) {
         this.db.exec(MIGRATIONS[version - 1]!);
         this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, new Date().toISOString());

@@ -125,7 +125,12 @@ export class EvidenceStore {
     return report;
   }
 
+  private closed = false;
+
+  /** Closes the connection; a second call does nothing. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.backend.close();
   }
 }

@@ -98,3 +98,8 @@ export interface StoreBackend {
 }
 
 export type { JsonObject };
+
+/** A problem with a store, key or bundle the user can act on: reported without a stack trace, exit 2. */
+export class EvidenceError extends Error {
+  override name = 'EvidenceError';
+}
