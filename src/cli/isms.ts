@@ -10,7 +10,7 @@ import type { RecordDraft, RecordEnvelope } from '../evidence/types.js';
 import { scopeOf } from '../evidence/scan-record.js';
 import { collect } from '../evidence/record-scan.js';
 import type { JsonObject } from '../resources/types.js';
-import { checkTransition, foldNonconformities, ncDraft, newNcId, NcTransitionError, NC_STATUSES, scopeName, type NcStatus, type Nonconformity } from '../isms/nonconformities.js';
+import { checkTransition, foldNonconformities, ncDraft, newNcId, NcTransitionError, NC_STATUSES, scopeName, type NcPayload, type NcStatus, type Nonconformity } from '../isms/nonconformities.js';
 import { foldIncidents, newIncidentId, outsideIncidentScope, parseWorkload, type IncidentPayload } from '../isms/incidents.js';
 import { instant, storeFor } from './evidence.js';
 import { openOutput, UsageError } from './io.js';
@@ -56,8 +56,9 @@ async function requireRecords(store: EvidenceStore, ids: readonly string[]): Pro
   for (const id of ids) if (!(await store.find(id))) throw new UsageError(`no evidence record "${id}" in ${store.location} (see "annexa evidence list")`);
 }
 
-function ismsDraft(config: AnnexaConfig, payload: JsonObject): RecordDraft {
-  return { type: 'isms', scope: scopeOf(config), configDigest: null, inputDigest: null, payload };
+function ismsDraft(config: AnnexaConfig, payload: JsonObject | IncidentPayload): RecordDraft {
+  // IncidentPayload is JSON by construction (strings, string lists, plain objects).
+  return { type: 'isms', scope: scopeOf(config), configDigest: null, inputDigest: null, payload: payload as unknown as JsonObject };
 }
 
 function dateOption(value: string | undefined, what: string): string | undefined {
@@ -113,12 +114,17 @@ function ncCommand(): Command {
         const current = foldNonconformities(await ismsRecords(store)).get(id);
         if (!current) throw new UsageError(`no nonconformity "${id}"`);
         if (flags.status) transition(current, flags.status as NcStatus, undefined);
-        const payload: JsonObject = { kind: 'nonconformity', event: 'updated', nc: id };
-        for (const [key, value] of [['status', flags.status], ['rootCause', flags.rootCause], ['correctiveAction', flags.correctiveAction], ['dueDate', flags.due], ['owner', flags.owner], ['note', flags.note]] as const) {
-          if (value !== undefined) payload[key] = value;
-        }
+        const payload: NcPayload = {
+          kind: 'nonconformity', event: 'updated', nc: id,
+          ...(flags.status ? { status: flags.status as NcStatus } : {}),
+          ...(flags.rootCause !== undefined ? { rootCause: flags.rootCause } : {}),
+          ...(flags.correctiveAction !== undefined ? { correctiveAction: flags.correctiveAction } : {}),
+          ...(flags.due !== undefined ? { dueDate: flags.due } : {}),
+          ...(flags.owner !== undefined ? { owner: flags.owner } : {}),
+          ...(flags.note !== undefined ? { note: flags.note } : {}),
+        };
         if (Object.keys(payload).length === 3) throw new UsageError('nothing to record: give --status, --root-cause, --corrective-action, --due, --owner or --note');
-        return (await store.append([ncDraft(scopeOf(config), payload as never)]))[0];
+        return (await store.append([ncDraft(scopeOf(config), payload)]))[0];
       });
       tell(record, `updated ${id}`);
     }));
@@ -136,9 +142,8 @@ function ncCommand(): Command {
           if (scan.seq > current.openedSeq && scopeName(scan.scope) === current.scope) latest = scan;
         }
         transition(current, 'closed', latest);
-        const payload: JsonObject = { kind: 'nonconformity', event: 'closed', nc: id, status: 'closed', evidence: latest!.id };
-        if (flags.note) payload.note = flags.note;
-        return (await store.append([ncDraft(scopeOf(config), payload as never)]))[0];
+        const payload: NcPayload = { kind: 'nonconformity', event: 'closed', nc: id, status: 'closed', evidence: latest!.id, ...(flags.note ? { note: flags.note } : {}) };
+        return (await store.append([ncDraft(scopeOf(config), payload)]))[0];
       });
       tell(record, `closed ${id}`);
     }));
@@ -234,7 +239,7 @@ function incidentCommand(): Command {
           detectedAt: dateOption(flags.detected, '--detected') ?? new Date().toISOString(), links: flags.link, ...where,
           ...(flags.description ? { description: flags.description } : {}),
         };
-        return (await store.append([ismsDraft(config, payload as unknown as JsonObject)]))[0];
+        return (await store.append([ismsDraft(config, payload)]))[0];
       });
       tell(record, `opened ${(record?.payload as { incident?: string } | undefined)?.incident}`);
     }));
@@ -259,7 +264,7 @@ function incidentCommand(): Command {
         if (resolved) payload.resolvedAt = resolved;
         if (flags.note) payload.note = flags.note;
         if (!contained && !resolved && !flags.note && flags.link.length === 0) throw new UsageError('nothing to record: give --contained, --resolved, --note or --link');
-        return (await store.append([ismsDraft(config, payload as unknown as JsonObject)]))[0];
+        return (await store.append([ismsDraft(config, payload)]))[0];
       });
       tell(record, `updated ${id}`);
     }));
@@ -294,7 +299,7 @@ function incidentCommand(): Command {
           resolvedAt: dateOption(flags.resolved, '--resolved') ?? current.timeline.resolved ?? new Date().toISOString(),
           correctiveActions: [...flags.correctiveAction, ...opened.map((draft) => (draft.payload as { nc: string }).nc)],
         };
-        return store.append([...opened, ismsDraft(config, payload as unknown as JsonObject)]);
+        return store.append([...opened, ismsDraft(config, payload)]);
       });
       tell(records[records.length - 1], `closed ${id}${records.length > 1 ? ` and opened ${records.length - 1} corrective action${records.length > 2 ? 's' : ''}` : ''}`);
     }));

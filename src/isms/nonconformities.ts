@@ -36,7 +36,7 @@ export function scopeName(scope: unknown): string {
   return scope && typeof scope === 'object' && !Array.isArray(scope) && typeof (scope as JsonObject).name === 'string' ? (scope as JsonObject).name as string : String(scope);
 }
 
-interface NcPayload {
+export interface NcPayload {
   kind: 'nonconformity';
   event: 'opened' | 'updated' | 'closed';
   nc: string;
