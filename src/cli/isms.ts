@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { builtinCheckIds } from '../checks/index.js';
 import { loadConfig, type AnnexaConfig } from '../isms/config.js';
 import type { EvidenceStore } from '../evidence/store.js';
-import type { RecordDraft, RecordEnvelope } from '../evidence/types.js';
+import type { AppendedRecord, RecordDraft, RecordEnvelope } from '../evidence/types.js';
 import { scopeOf } from '../evidence/scan-record.js';
 import { collect } from '../evidence/record-scan.js';
 import type { JsonObject } from '../resources/types.js';
@@ -65,7 +65,7 @@ function dateOption(value: string | undefined, what: string): string | undefined
   return instant(value, what);
 }
 
-function tell(record: RecordEnvelope | undefined, what: string): void {
+function tell(record: AppendedRecord | undefined, what: string): void {
   if (record) process.stderr.write(`annexa: ${what}: evidence record ${record.seq} (${record.id})\n`);
 }
 
@@ -239,9 +239,9 @@ function incidentCommand(): Command {
           detectedAt: dateOption(flags.detected, '--detected') ?? new Date().toISOString(), links: flags.link, ...where,
           ...(flags.description ? { description: flags.description } : {}),
         };
-        return (await store.append([ismsDraft(config, payload)]))[0];
+        return { record: (await store.append([ismsDraft(config, payload)]))[0], incident: payload.incident };
       });
-      tell(record, `opened ${(record?.payload as { incident?: string } | undefined)?.incident}`);
+      tell(record?.record, `opened ${record?.incident}`);
     }));
   incident.addCommand(storeOptions(new Command('update'))
     .description('Add to an incident\'s timeline, links or notes')

@@ -6,7 +6,7 @@ import type { InputUnit } from '../sources/files.js';
 import { autoOpenDrafts, foldNonconformities } from '../isms/nonconformities.js';
 import { scanDraft, scopeOf, type ScanRecorder } from './scan-record.js';
 import type { EvidenceStore } from './store.js';
-import type { RecordEnvelope } from './types.js';
+import type { AppendedRecord } from './types.js';
 
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
@@ -15,8 +15,8 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 export interface RecordedScan {
-  scan: RecordEnvelope;
-  opened: RecordEnvelope[];
+  scan: AppendedRecord;
+  opened: AppendedRecord[];
 }
 
 export async function recordScan(store: EvidenceStore, input: { command: string; outcome: ScanOutcome; recorder: ScanRecorder; config: AnnexaConfig; units: readonly InputUnit[] }): Promise<RecordedScan> {

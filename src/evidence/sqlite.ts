@@ -83,15 +83,19 @@ export class SqliteBackend implements StoreBackend {
     return (this.db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number }).v;
   }
 
+  private statements: { insertRow: Database.Statement; insertCheckpoint: Database.Statement; head: Database.Statement } | undefined;
+
   async append(plan: (head: ChainHead | undefined) => AppendPlan): Promise<StoredRow[]> {
-    const insertRow = this.db.prepare('INSERT INTO records (seq, id, type, time, body, hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    const insertCheckpoint = this.db.prepare('INSERT INTO checkpoints (seq, hash, time, signature, public_key) VALUES (?, ?, ?, ?, ?)');
-    const headQuery = this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1');
+    const s = (this.statements ??= {
+      insertRow: this.db.prepare('INSERT INTO records (seq, id, type, time, body, hash, prev_hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertCheckpoint: this.db.prepare('INSERT INTO checkpoints (seq, hash, time, signature, public_key) VALUES (?, ?, ?, ?, ?)'),
+      head: this.db.prepare('SELECT seq, hash FROM records ORDER BY seq DESC LIMIT 1'),
+    });
+    // The head is read inside the IMMEDIATE transaction, which holds the write lock.
     const write = this.db.transaction(() => {
-      const head = headQuery.get() as ChainHead | undefined;
-      const { rows, checkpoint } = plan(head);
-      for (const r of rows) insertRow.run(r.seq, r.id, r.type, r.time, r.body, r.hash, r.prevHash);
-      insertCheckpoint.run(checkpoint.seq, checkpoint.hash, checkpoint.time, checkpoint.signature, checkpoint.publicKey);
+      const { rows, checkpoint } = plan(s.head.get() as ChainHead | undefined);
+      for (const r of rows) s.insertRow.run(r.seq, r.id, r.type, r.time, r.body, r.hash, r.prevHash);
+      s.insertCheckpoint.run(checkpoint.seq, checkpoint.hash, checkpoint.time, checkpoint.signature, checkpoint.publicKey);
       return rows;
     });
     return write.immediate();

@@ -7,7 +7,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { planAppend, ChainVerifier, type ChainProblem, type ToolIdentity } from './chain.js';
 import { derOf, fingerprint, loadOrCreateSigningKey, readPublicKey, type SigningKey } from './signing.js';
 import { isPostgresUrl } from './location.js';
-import type { ChainHead, RecordDraft, RecordEnvelope, RecordFilter, StoreBackend, StoredRow } from './types.js';
+import type { AppendedRecord, ChainHead, RecordDraft, RecordEnvelope, RecordFilter, StoreBackend, StoredRow } from './types.js';
 
 export const DEFAULT_STORE = 'annexa.db';
 const PAGE = 5000;
@@ -59,12 +59,12 @@ export class EvidenceStore {
     return this.signingKey;
   }
 
-  /** Appends drafts as one transaction ending with a signed checkpoint; returns the stored envelopes. */
-  async append(drafts: readonly RecordDraft[]): Promise<RecordEnvelope[]> {
+  /** Appends drafts as one transaction ending with a signed checkpoint; returns where each went. */
+  async append(drafts: readonly RecordDraft[]): Promise<AppendedRecord[]> {
     if (drafts.length === 0) return [];
     const key = this.key();
     const rows = await this.backend.append((head) => planAppend(head, drafts, this.options.tool, key));
-    return rows.map((row) => JSON.parse(row.body) as RecordEnvelope);
+    return rows.map(({ seq, id, type, time, hash }) => ({ seq, id, type, time, hash }));
   }
 
   async *rows(filter: RecordFilter = {}): AsyncGenerator<StoredRow> {

@@ -47,6 +47,15 @@ export interface StoredRow {
   prevHash: string;
 }
 
+/** What an append returns for each record written (the content is what the writer gave). */
+export interface AppendedRecord {
+  seq: number;
+  id: string;
+  type: string;
+  time: string;
+  hash: string;
+}
+
 /** A signed statement that the chain's head was `hash` at `seq`. */
 export interface CheckpointRow {
   seq: number;
