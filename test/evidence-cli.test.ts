@@ -54,6 +54,17 @@ describe('scan --store', () => {
     assert.ok(payload.config, 'the config the scan ran with is recorded');
   });
 
+  it('records excepted findings as excepted: they open no nonconformity', () => {
+    const ws = workspace({ exceptions: [{ check: PRIVILEGED, resource: { kind: 'Pod', namespace: 'shop', name: 'web' }, justification: 'lab only', approvedBy: 'ciso@example.com', expires: '2999-12-31' }] });
+    const scan = ws.run(['scan', 'privileged.yaml', '-q', '--store', 'annexa.db']);
+    assert.equal(scan.code, 0, scan.stderr);
+    assert.doesNotMatch(scan.stderr, /opened/);
+    const payload = (json(ws.run(['evidence', 'show', '1'])) as { payload: { findings: unknown[]; excepted: Array<{ checkId: string; excepted: { approvedBy: string } }>; summary: { exceptedFindings: number } } }).payload;
+    assert.deepEqual(payload.findings, []);
+    assert.deepEqual(payload.excepted.map((f) => [f.checkId, f.excepted.approvedBy]), [[PRIVILEGED, 'ciso@example.com']]);
+    assert.equal(payload.summary.exceptedFindings, 1);
+  });
+
   it('takes the store from evidence.store in annexa.yaml', () => {
     const ws = workspace({ evidence: { store: 'from-config.db' } });
     ws.run(['scan', 'clean.yaml', '-q']);
