@@ -287,17 +287,18 @@ describe('a writer killed mid-scan', () => {
     const dir = tempTree();
     generateCorpus(join(dir, 'corpus'), 4000, 7);
     const store = join(dir, 'annexa.db');
-    assert.equal(runCli(['scan', join(dir, 'corpus'), '-q', '--store', store, '--fail-on', 'never', '-o', 'json', '--output-file', join(dir, 'first.json')], { cwd: dir, timeout: 300_000 }).code, 0);
+    const first = runCli(['scan', join(dir, 'corpus'), '-q', '--store', store, '--fail-on', 'never', '-o', 'json', '--output-file', join(dir, 'first.json')], { cwd: dir, timeout: 300_000 });
+    assert.equal(first.code, 0, first.stderr);
     const walSize = () => (existsSync(`${store}-wal`) ? statSync(`${store}-wal`).size : 0);
     const before = walSize();
-    // A second scan: killed as soon as its write to the store has begun (the WAL grows), or, if the
-    // scan is still reading, part-way through it.
+    // A second scan: killed as soon as its write to the store has begun (the WAL grows), or at the
+    // latest part-way through the time the first scan took, so it cannot finish first.
     const child = spawn(process.execPath, [binPath, 'scan', join(dir, 'corpus'), '-q', '--store', store, '--fail-on', 'never', '-o', 'json', '--output-file', join(dir, 'second.json')], { cwd: dir, stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     const started = Date.now();
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => {
-        if (walSize() !== before || Date.now() - started > 4000 || child.exitCode !== null) {
+        if (walSize() !== before || Date.now() - started > first.ms * 0.6 || child.exitCode !== null) {
           clearInterval(poll);
           child.kill('SIGKILL');
           resolve();
