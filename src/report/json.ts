@@ -2,6 +2,7 @@
  * The JSON contract (DESIGN.md §4), streamed: findings are written as they come, so memory does not
  * grow with the estate. Key order: schemaVersion, tool, findings, then summary, controls and errors.
  */
+import type { ControlStatus } from '../posture/posture.js';
 import type { Finding } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 
@@ -44,6 +45,16 @@ export class FindingSerializer {
   }
 }
 
+/**
+ * A control as the contract shows it: every field of the posture record (fields added to it appear
+ * without a change here), with `checks` meaning the checks that ran, as it always has; the tallies
+ * behind the status stay internal.
+ */
+function controlJson(control: ControlStatus): Record<string, unknown> {
+  const { id, title, theme, status, automation, findings, checks: _mapped, checksEvaluated, checksFailed: _failed, findingsByCheck: _byCheck, ...added } = control;
+  return { id, title, theme, status, automation, findings, checks: checksEvaluated, ...added };
+}
+
 export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
   const serializer = new FindingSerializer();
   let first = true;
@@ -58,23 +69,27 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
     for (const finding of findings) {
       if (finding.outOfScope) continue;
       if (finding.excepted) {
-        excepted.push(finding);
+        excepted.push(serializer.serialize(finding));
         continue;
       }
       write(`${first ? '\n' : ',\n'}${serializer.serialize(finding)}`);
       first = false;
     }
   };
-  const outOfScope: Finding[] = [];
-  const excepted: Finding[] = [];
+  // Out-of-scope and excepted findings follow the summary: kept serialized, not as objects.
+  const outOfScope: string[] = [];
+  const excepted: string[] = [];
+  const keepOutOfScope = (findings: Finding[]) => {
+    for (const f of findings) if (f.outOfScope) outOfScope.push(serializer.serialize(f));
+  };
   return {
     resource(scanned) {
       emit(scanned.findings);
-      for (const f of scanned.findings) if (f.outOfScope) outOfScope.push(f);
+      keepOutOfScope(scanned.findings);
     },
     inventoryFindings(findings) {
       emit(findings);
-      for (const f of findings) if (f.outOfScope) outOfScope.push(f);
+      keepOutOfScope(findings);
     },
     finish(outcome) {
       open();
@@ -89,17 +104,13 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           outOfScopeFindings: summary.outOfScopeFindings,
           exceptedFindings: summary.exceptedFindings ?? 0,
         },
-        controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, justification, owner }) => ({
-          id, title, theme, status, automation, findings, checks: checksEvaluated,
-          ...(justification !== undefined ? { justification } : {}),
-          ...(owner !== undefined ? { owner } : {}),
-        })),
-        outOfScope,
-        excepted,
-        exceptionNotices: (outcome.exceptionNotices ?? []).map(({ status, days, message, exception }) => ({ status, days, message, exception })),
-        errors: outcome.errors,
+        controls: outcome.controls.map(controlJson),
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
+      const notices = (outcome.exceptionNotices ?? []).map(({ status, days, message, exception }) => ({ status, days, message, exception }));
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"excepted":[${excepted.join(',')}]`
+        + `,"exceptionNotices":${JSON.stringify(notices)},"errors":${JSON.stringify(outcome.errors)}}\n`);
+      outOfScope.length = 0;
+      excepted.length = 0;
     },
   };
 };

@@ -6,11 +6,11 @@
  */
 import type { Check } from '../engine/check.js';
 import type { ScannedResource, ScanOutcome } from '../engine/scan.js';
-import type { Finding, InputError } from '../resources/types.js';
+import type { ExceptionRef, Finding, InputError } from '../resources/types.js';
+import { exceptionText } from '../engine/exceptions.js';
 import { formatRef } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 import { controlsText, locationText } from './table.js';
-import { exceptionText } from '../engine/exceptions.js';
 import { xmlAttributes, xmlElement } from './xml.js';
 
 interface Suite {
@@ -47,19 +47,20 @@ export function failureText(finding: Finding): string {
   return lines.join('\n');
 }
 
-function testcase(name: string, classname: string, findings: readonly Finding[], skipped?: string): string {
+function failureXml(finding: Finding): string {
+  return xmlElement('failure', { type: finding.severity, message: finding.message }, failureText(finding));
+}
+
+function testcase(name: string, classname: string, failures: readonly string[], skipped?: string): string {
   const open = `<testcase${xmlAttributes({ name, classname })}`;
-  const children = [
-    ...(skipped !== undefined ? [xmlElement('skipped', { message: skipped })] : []),
-    ...findings.map((f) => xmlElement('failure', { type: f.severity, message: f.message }, failureText(f))),
-  ];
+  const children = [...(skipped !== undefined ? [xmlElement('skipped', { message: skipped })] : []), ...failures];
   return children.length === 0 ? `${open}/>` : `${open}>${children.join('')}</testcase>`;
 }
 
-function addCase(suite: Suite, name: string, classname: string, findings: readonly Finding[], skipped?: string): void {
-  suite.cases.push(testcase(name, classname, findings, skipped));
+function addCase(suite: Suite, name: string, classname: string, failures: readonly string[], skipped?: string): void {
+  suite.cases.push(testcase(name, classname, failures, skipped));
   if (skipped !== undefined) suite.skipped += 1;
-  else if (findings.length > 0) suite.failures += 1;
+  else if (failures.length > 0) suite.failures += 1;
 }
 
 function addResource(suite: Suite, scanned: ScannedResource): void {
@@ -67,35 +68,61 @@ function addResource(suite: Suite, scanned: ScannedResource): void {
   const ids = [...new Set([...scanned.evaluated, ...scanned.findings.map((f) => f.checkId)])];
   for (const id of ids) {
     const own = scanned.findings.filter((f) => f.checkId === id);
-    const findings = own.filter((f) => !f.excepted);
-    const excepted = findings.length === 0 ? own.find((f) => f.excepted)?.excepted : undefined;
-    addCase(suite, id, classname, findings, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : excepted ? `excepted: ${exceptionText(excepted)}` : undefined);
+    const failures = own.filter((f) => !f.excepted).map(failureXml);
+    // All of the check's findings on the resource accepted by an exception: a skipped case saying so.
+    const excepted = failures.length === 0 ? own.find((f) => f.excepted)?.excepted : undefined;
+    addCase(suite, id, classname, failures, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : excepted ? `excepted: ${exceptionText(excepted)}` : undefined);
   }
 }
 
-function inventorySuite(checks: readonly Check[], findings: readonly Finding[], evaluated: ReadonlySet<string>): Suite {
-  const suite = newSuite('cross-resource checks');
-  for (const check of checks.filter((c) => c.scope === 'inventory')) {
-    const own = findings.filter((f) => f.checkId === check.id);
-    if (own.length === 0) {
-      if (evaluated.has(check.id)) addCase(suite, check.id, 'inventory', []);
-      continue;
-    }
-    const byResource = new Map<string, Finding[]>();
-    for (const f of own) {
-      const key = formatRef(f.resource);
-      const list = byResource.get(key);
-      if (list) list.push(f);
-      else byResource.set(key, [f]);
-    }
-    for (const [resource, list] of byResource) {
-      const outOfScope = list.every((f) => f.outOfScope) ? `out of scope: ${list[0]!.outOfScope!.reason}` : undefined;
-      const failing = list.filter((f) => (!f.outOfScope || outOfScope !== undefined) && !f.excepted);
-      const excepted = outOfScope === undefined && failing.length === 0 ? list.find((f) => f.excepted)?.excepted : undefined;
-      addCase(suite, check.id, resource, failing, outOfScope ?? (excepted ? `excepted: ${exceptionText(excepted)}` : undefined));
+/** The failures of one cross-resource check on one resource, rendered as they arrive. */
+interface InventoryCase {
+  inScope: string[];
+  outOfScope: string[];
+  /** Why the resource is out of scope (its first out-of-scope finding). */
+  reason?: string;
+  /** The exception accepting its findings, when every in-scope one is excepted. */
+  excepted?: ExceptionRef;
+}
+
+/** Cross-resource failures by check and resource, kept as XML rather than as findings. */
+class InventoryCases {
+  private readonly byCheck = new Map<string, Map<string, InventoryCase>>();
+
+  add(finding: Finding): void {
+    let byResource = this.byCheck.get(finding.checkId);
+    if (!byResource) this.byCheck.set(finding.checkId, (byResource = new Map()));
+    const key = formatRef(finding.resource);
+    let entry = byResource.get(key);
+    if (!entry) byResource.set(key, (entry = { inScope: [], outOfScope: [] }));
+    if (finding.outOfScope) {
+      entry.outOfScope.push(failureXml(finding));
+      entry.reason ??= finding.outOfScope.reason;
+    } else if (finding.excepted) {
+      entry.excepted ??= finding.excepted;
+    } else {
+      entry.inScope.push(failureXml(finding));
     }
   }
-  return suite;
+
+  suite(checks: readonly Check[], evaluated: ReadonlySet<string>): Suite {
+    const suite = newSuite('cross-resource checks');
+    for (const check of checks.filter((c) => c.scope === 'inventory')) {
+      const byResource = this.byCheck.get(check.id);
+      if (!byResource) {
+        if (evaluated.has(check.id)) addCase(suite, check.id, 'inventory', []);
+        continue;
+      }
+      for (const [resource, entry] of byResource) {
+        // A resource whose findings are all out of scope is a skipped case that still shows them.
+        if (entry.inScope.length === 0 && entry.excepted) addCase(suite, check.id, resource, [], `excepted: ${exceptionText(entry.excepted)}`);
+        else if (entry.inScope.length === 0) addCase(suite, check.id, resource, entry.outOfScope, `out of scope: ${entry.reason!}`);
+        else addCase(suite, check.id, resource, entry.inScope);
+      }
+    }
+    this.byCheck.clear();
+    return suite;
+  }
 }
 
 function errorSuite(errors: readonly InputError[]): Suite {
@@ -115,7 +142,7 @@ function suiteName(file: string | undefined): string {
 
 export const junitReporter: ReporterFactory = ({ write }) => {
   let current: Suite | undefined;
-  const inventoryFindings: Finding[] = [];
+  const inventoryCases = new InventoryCases();
   write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="annexa">\n');
   const flush = () => {
     if (current) write(suiteXml(current));
@@ -131,12 +158,12 @@ export const junitReporter: ReporterFactory = ({ write }) => {
       addResource(current, scanned);
     },
     inventoryFindings(findings) {
-      inventoryFindings.push(...findings);
+      for (const finding of findings) inventoryCases.add(finding);
     },
     finish(outcome: ScanOutcome) {
       flush();
       const evaluated = new Set(outcome.controls.flatMap((c) => c.checksEvaluated));
-      const crossResource = inventorySuite(outcome.checks, inventoryFindings, evaluated);
+      const crossResource = inventoryCases.suite(outcome.checks, evaluated);
       if (crossResource.cases.length > 0) write(suiteXml(crossResource));
       if (outcome.errors.length > 0) write(suiteXml(errorSuite(outcome.errors)));
       write('</testsuites>\n');
