@@ -59,11 +59,16 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
     open();
     for (const finding of findings) {
       if (finding.outOfScope) continue;
+      if (finding.excepted) {
+        excepted.push(finding);
+        continue;
+      }
       write(`${first ? '\n' : ',\n'}${serializer.serialize(finding)}`);
       first = false;
     }
   };
   const outOfScope: Finding[] = [];
+  const excepted: Finding[] = [];
   return {
     resource(scanned) {
       emit(scanned.findings);
@@ -84,6 +89,7 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           files: summary.files,
           skippedDocuments: summary.skippedDocuments,
           outOfScopeFindings: summary.outOfScopeFindings,
+          exceptedFindings: summary.exceptedFindings ?? 0,
         },
         controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, justification, owner }) => ({
           id, title, theme, status, automation, findings, checks: checksEvaluated,
@@ -91,6 +97,8 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           ...(owner !== undefined ? { owner } : {}),
         })),
         outOfScope,
+        excepted,
+        exceptionNotices: (outcome.exceptionNotices ?? []).map(({ status, days, message, exception }) => ({ status, days, message, exception })),
         errors: outcome.errors,
       };
       write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
