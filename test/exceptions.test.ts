@@ -130,6 +130,6 @@ describe('exceptions in annexa.yaml', () => {
     const dir = tempTree({ 'privileged.yaml': '' });
     const run = runCli(['scan', join(fixtures, 'privileged.yaml'), '-q', '-c', configKeeping(dir, [PRIVILEGED], {}, { exceptions: [exception(soon)] })]);
     assert.equal(run.code, 0);
-    assert.match(run.stderr, new RegExp(`annexa: warning: exception for ${PRIVILEGED} on Pod/shop/web \\(RISK-12\\) expires on ${soon} \\(in (9|10) days\\)`));
+    assert.match(run.stderr, new RegExp(`annexa: \\S*annexa\\.yaml: warning: exception for ${PRIVILEGED} on Pod/shop/web \\(RISK-12\\) expires on ${soon} \\(in (9|10) days\\)`));
   });
 });

@@ -44,7 +44,8 @@ function summarySection(outcome: ScanOutcome): string[] {
     ['Findings', String(summary.findings)],
     ...SEVERITIES.map((s) => [`&nbsp;&nbsp;${s}`, String(summary.bySeverity[s])]),
     ['Out-of-scope findings', String(summary.outOfScopeFindings)],
-    ['Excepted findings (accepted risk)', String(summary.exceptedFindings ?? 0)],
+    // Shown once an exception accepts something: reports without exceptions stay as they were.
+    ...((summary.exceptedFindings ?? 0) > 0 ? [['Excepted findings (accepted risk)', String(summary.exceptedFindings)]] : []),
     ['Non-Kubernetes documents skipped', String(summary.skippedDocuments)],
     ['Input errors', String(outcome.errors.length)],
   ];
