@@ -6,6 +6,8 @@ export interface ReporterOptions {
   write(chunk: string): void;
   color: boolean;
   toolVersion: string;
+  /** The directory file locations are relative to (SARIF artifact URIs); default: the working directory. */
+  root?: string;
 }
 
 export interface Reporter extends ScanSink {
