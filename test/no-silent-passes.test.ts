@@ -513,3 +513,24 @@ describe('CLI habits', () => {
     assert.deepEqual(uris(join(repo, 'deploy', 'app'), ['--sarif-root', '..']), ['app/pod.yaml']);
   });
 });
+
+describe('a template file given directly', () => {
+  it('gets one message telling to render it, not the raw parser errors', () => {
+    const dir = tempTree({
+      'deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n  labels:\n{{- include "shop.labels" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+    });
+    const run = runCli(['scan', join(dir, 'deployment.yaml'), '-o', 'json', '-q', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `annexa: ${join(dir, 'deployment.yaml')}:4:9: an unrendered template (Helm or Go {{ … }} expressions) that does not parse as YAML: render it first, e.g. helm template NAME CHART | annexa scan -\n`);
+  });
+});
+
+describe('no posture for input that yields nothing', () => {
+  for (const output of ['table', 'markdown']) {
+    it(`-o ${output}`, () => {
+      const run = runCli(['scan', tempTree(), '-o', output, '--config', onlyPrivileged]);
+      assert.equal(run.code, 2);
+      assert.doesNotMatch(run.stdout, /Annex A posture/);
+    });
+  }
+});

@@ -114,7 +114,7 @@ export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
         ...summarySection(outcome),
         ...findingsSection(groups),
         ...outOfScopeSection(groups),
-        ...postureSection(outcome.controls),
+        ...(outcome.controls.length > 0 ? postureSection(outcome.controls) : []),
         ...errorsSection(outcome),
       ];
       write(`${lines.join('\n').trimEnd()}\n`);

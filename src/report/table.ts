@@ -133,7 +133,8 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
         out.push('');
       }
       out.push(summaryLine(outcome));
-      out.push(themeSummary(outcome, p));
+      // No posture for input that yielded nothing: there is nothing it could rest on.
+      if (outcome.controls.length > 0) out.push(themeSummary(outcome, p));
       write(`${out.join('\n')}\n`);
     },
   };

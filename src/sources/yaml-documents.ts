@@ -84,10 +84,17 @@ export function parseManifestText(
   }
   const { docs, lines } = parsed;
   const release = registerPositions(origin.file, docs, lines);
+  const template = docs.some((doc) => doc.errors.length > 0) ? templateExpressionAt(text) : undefined;
+  if (template !== undefined) {
+    // Raw parser errors about `{{ … }}` say nothing useful: one message per file says what it is.
+    const pos = lines.linePos(template);
+    result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message: UNRENDERED_TEMPLATE });
+  }
 
   docs.forEach((doc, documentIndex) => {
     const start = lines.linePos(doc.start);
     if (doc.errors.length > 0) {
+      if (template !== undefined) return;
       for (const error of doc.errors) {
         const opened = constructStart(text, error.pos?.[0], error.message);
         const pos = opened !== undefined ? lines.linePos(opened) : error.linePos?.[0] ?? start;
@@ -148,6 +155,18 @@ function describeObject(value: JsonObject): string {
 
 function formatPath(path: readonly PathSegment[]): string {
   return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`), '');
+}
+
+const UNRENDERED_TEMPLATE = 'an unrendered template (Helm or Go {{ … }} expressions) that does not parse as YAML: render it first, e.g. helm template NAME CHART | annexa scan -';
+
+/** Offset of the first `{{ … }}` template expression outside a comment, if any. */
+function templateExpressionAt(text: string): number | undefined {
+  const pattern = /\{\{-?\s*[^\n]*?\}\}/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', match.index) + 1;
+    if (!/^\s*#/.test(text.slice(lineStart, match.index))) return match.index;
+  }
+  return undefined;
 }
 
 /**
