@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { binPath, projectRoot } from './support/paths.js';
 import { configKeeping, runCli, tempTree } from './support/scan-output.js';
 import { openOutput, problemLine, terminalSafe } from '../src/cli/io.js';
+import { yaml11Integer } from '../src/sources/validate.js';
+import { parseManifestText } from '../src/sources/yaml-documents.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
 const privilegedFile = join(fixtures, 'privileged.yaml');
@@ -533,4 +535,20 @@ describe('no posture for input that yields nothing', () => {
       assert.doesNotMatch(run.stdout, /Annex A posture/);
     });
   }
+});
+
+describe('integers as kubectl reads them (go-yaml v2: strconv.ParseInt base 0, underscores dropped)', () => {
+  it('yaml11Integer', () => {
+    assert.deepEqual(['0755', '0o17', '0x1F', '0b101', '1_000', '-010', '+7', '0', '42'].map(yaml11Integer), [493, 15, 31, 5, 1000, -8, 7, 0, 42]);
+    assert.deepEqual(['08', '1.5', 'x', '', '0x'].map(yaml11Integer), [undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('runAsUser: 0755 in a manifest is user 493, as the API server receives it; "0755" quoted is an error', () => {
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p, labels: { app: data-004 } }\nspec:\n  securityContext: { runAsUser: 0755, fsGroup: 1_000 }\n  containers:\n    - name: app\n      image: x\n      securityContext: { runAsUser: "0755" }\n';
+    const parsed = parseManifestText(manifest, { source: 'file', file: 'p.yaml' });
+    parsed.release();
+    const spec = parsed.resources[0]!.object.spec as { securityContext: { runAsUser: number; fsGroup: number } };
+    assert.deepEqual(spec.securityContext, { runAsUser: 493, fsGroup: 1000 });
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.field]), [[9, 'spec.containers[0].securityContext.runAsUser']]);
+  });
 });
