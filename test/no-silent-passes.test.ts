@@ -231,8 +231,8 @@ describe('terminal escape injection', () => {
     assert.ok(!run.stdout.includes(ESC));
   });
 
-  it('file names on stderr are escaped for rbac, netpol, pss and scan', () => {
-    for (const args of [['rbac', 'who-can', 'get', 'pods', dir], ['netpol', 'coverage', dir], ['pss', 'check', dir], ['scan', dir, '-o', 'json']]) {
+  it('file names on stderr are escaped for rbac, netpol, pss, soa and scan', () => {
+    for (const args of [['rbac', 'who-can', 'get', 'pods', dir], ['netpol', 'coverage', dir], ['pss', 'check', dir], ['soa', dir], ['scan', dir, '-o', 'json']]) {
       const run = runCli(args);
       assert.equal(run.code, 2, args.join(' '));
       assert.match(run.stderr, /bad\\u001b\[2J\.yaml/, args.join(' '));
