@@ -6,6 +6,8 @@ import { basename, dirname, join } from 'node:path';
 export interface Output {
   write(chunk: string): void;
   close(): void;
+  /** After a failure elsewhere (a report that cannot be completed): closes, and leaves no partial --output-file. */
+  abort(): void;
   color: boolean;
 }
 
@@ -75,7 +77,7 @@ export class WriteError extends Error {
  * over it once complete, so a reader never sees half a report and two runs never interleave; a
  * device or FIFO (`/dev/stdout`, `/dev/full`) is written in place.
  */
-function openOutputFile(outputFile: string): Pick<Output, 'write' | 'close'> {
+function openOutputFile(outputFile: string): Pick<Output, 'write' | 'close' | 'abort'> {
   const inPlace = isSpecialFile(outputFile);
   const path = inPlace ? outputFile : temporaryPathFor(outputFile);
   let fd: number;
@@ -107,6 +109,7 @@ function openOutputFile(outputFile: string): Pick<Output, 'write' | 'close'> {
   return {
     write: (chunk) => guarded(() => writer.write(chunk)),
     close: () => guarded(() => writer.close()),
+    abort: abandon,
   };
 }
 
@@ -153,8 +156,9 @@ export function openOutput(outputFile: string | undefined, stdout: NodeJS.WriteS
   if (outputFile) return { ...openOutputFile(outputFile), color: false };
   const color = Boolean(stdout.isTTY) && !process.env.NO_COLOR && process.env.TERM !== 'dumb';
   const fd = (stdout as unknown as { fd?: number }).fd;
-  if (typeof fd === 'number') return { ...bufferedWriter(fd, STDOUT, () => undefined), color };
-  return { write: (chunk) => void stdout.write(chunk), close: () => undefined, color };
+  const abort = () => undefined;
+  if (typeof fd === 'number') return { ...bufferedWriter(fd, STDOUT, () => undefined), abort, color };
+  return { write: (chunk) => void stdout.write(chunk), close: () => undefined, abort, color };
 }
 
 function writeAll(fd: number, buffer: Buffer): void {

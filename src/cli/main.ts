@@ -9,6 +9,7 @@ import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
+import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
 
 const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
@@ -79,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof WriteError) {
+    if (error instanceof UsageError || error instanceof WriteError || error instanceof OutputError) {
       process.stderr.write(`annexa: ${terminalSafe(error.message)}\n`);
       return EXIT.error;
     }

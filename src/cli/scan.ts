@@ -120,7 +120,11 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     ...(workers !== undefined ? { workers } : {}),
     ...filter,
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-  }, scope.wrap(reporter), errors);
+  }, scope.wrap(reporter), errors).catch((error: unknown) => {
+    // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
+    output.abort();
+    throw error;
+  });
   progress.done();
   const empty = outcome.summary.resources === 0;
   if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
@@ -128,8 +132,13 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   redactInputErrors(outcome.errors);
   reportProblems(outcome.errors, notes);
   for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
-  // Nothing read, nothing judged: no control posture for an empty input.
-  reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
+  try {
+    // Nothing read, nothing judged: no control posture for an empty input.
+    reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
   output.close();
 
   if (outcome.errors.length > 0) return EXIT.error;

@@ -15,3 +15,8 @@ export interface Reporter extends ScanSink {
 }
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;
+
+/** The report could not be written (disk full, file too large, I/O error): the command exits 2 with this message. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}
