@@ -69,7 +69,7 @@ describe('bad input', () => {
     assert.equal(report.summary.files, 2);
   });
 
-  it('a YAML alias bomb is refused fast, without expanding it', async () => {
+  it('a YAML alias bomb is refused without expanding it', async () => {
     const bomb = join(dir, 'bomb.yaml');
     const { code, report } = await scanJson([bomb, privileged]);
     assert.equal(code, 2);

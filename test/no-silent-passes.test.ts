@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { binPath, projectRoot } from './support/paths.js';
 import { configKeeping, runCli, tempTree } from './support/scan-output.js';
 import { openOutput, problemLine, terminalSafe } from '../src/cli/io.js';
+import { yaml11Integer } from '../src/sources/validate.js';
+import { parseManifestText } from '../src/sources/yaml-documents.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
 const privilegedFile = join(fixtures, 'privileged.yaml');
@@ -229,8 +231,8 @@ describe('terminal escape injection', () => {
     assert.ok(!run.stdout.includes(ESC));
   });
 
-  it('file names on stderr are escaped for rbac, netpol, pss and scan', () => {
-    for (const args of [['rbac', 'who-can', 'get', 'pods', dir], ['netpol', 'coverage', dir], ['pss', 'check', dir], ['scan', dir, '-o', 'json']]) {
+  it('file names on stderr are escaped for rbac, netpol, pss, soa and scan', () => {
+    for (const args of [['rbac', 'who-can', 'get', 'pods', dir], ['netpol', 'coverage', dir], ['pss', 'check', dir], ['soa', dir], ['scan', dir, '-o', 'json']]) {
       const run = runCli(args);
       assert.equal(run.code, 2, args.join(' '));
       assert.match(run.stderr, /bad\\u001b\[2J\.yaml/, args.join(' '));
@@ -511,5 +513,42 @@ describe('CLI habits', () => {
     };
     assert.deepEqual(uris(join(repo, 'deploy', 'app')), ['deploy/app/pod.yaml']);
     assert.deepEqual(uris(join(repo, 'deploy', 'app'), ['--sarif-root', '..']), ['app/pod.yaml']);
+  });
+});
+
+describe('a template file given directly', () => {
+  it('gets one message telling to render it, not the raw parser errors', () => {
+    const dir = tempTree({
+      'deployment.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\n  labels:\n{{- include "shop.labels" . | nindent 4 }}\nspec:\n  replicas: {{ .Values.replicas }}\n',
+    });
+    const run = runCli(['scan', join(dir, 'deployment.yaml'), '-o', 'json', '-q', '--config', onlyPrivileged]);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, `annexa: ${join(dir, 'deployment.yaml')}:4:9: an unrendered template (Helm or Go {{ … }} expressions) that does not parse as YAML: render it first, e.g. helm template NAME CHART | annexa scan -\n`);
+  });
+});
+
+describe('no posture for input that yields nothing', () => {
+  for (const output of ['table', 'markdown']) {
+    it(`-o ${output}`, () => {
+      const run = runCli(['scan', tempTree(), '-o', output, '--config', onlyPrivileged]);
+      assert.equal(run.code, 2);
+      assert.doesNotMatch(run.stdout, /Annex A posture/);
+    });
+  }
+});
+
+describe('integers as kubectl reads them (go-yaml v2: strconv.ParseInt base 0, underscores dropped)', () => {
+  it('yaml11Integer', () => {
+    assert.deepEqual(['0755', '0o17', '0x1F', '0b101', '1_000', '-010', '+7', '0', '42'].map(yaml11Integer), [493, 15, 31, 5, 1000, -8, 7, 0, 42]);
+    assert.deepEqual(['08', '1.5', 'x', '', '0x'].map(yaml11Integer), [undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('runAsUser: 0755 in a manifest is user 493, as the API server receives it; "0755" quoted is an error', () => {
+    const manifest = 'apiVersion: v1\nkind: Pod\nmetadata: { name: p, labels: { app: data-004 } }\nspec:\n  securityContext: { runAsUser: 0755, fsGroup: 1_000 }\n  containers:\n    - name: app\n      image: x\n      securityContext: { runAsUser: "0755" }\n';
+    const parsed = parseManifestText(manifest, { source: 'file', file: 'p.yaml' });
+    parsed.release();
+    const spec = parsed.resources[0]!.object.spec as { securityContext: { runAsUser: number; fsGroup: number } };
+    assert.deepEqual(spec.securityContext, { runAsUser: 493, fsGroup: 1000 });
+    assert.deepEqual(parsed.errors.map((e) => [e.line, e.field]), [[9, 'spec.containers[0].securityContext.runAsUser']]);
   });
 });

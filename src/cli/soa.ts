@@ -4,14 +4,15 @@ import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import type { InputError } from '../resources/types.js';
 import { redactInputErrors } from '../resources/redact.js';
-import { expandPaths, parseSize, readStdin, type InputUnit } from '../sources/files.js';
+import { parseSize, readStdin, type InputUnit } from '../sources/files.js';
+import { prepareInputs } from '../sources/input.js';
 import { loadConfig } from '../isms/config.js';
 import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../posture/soa.js';
 import { assessScan } from '../posture/outcome.js';
 import { configDigest, inputDigest } from '../posture/digest.js';
 import { SOA_FORMATS, SOA_RENDERERS } from '../report/soa/index.js';
 import { VERSION } from '../version.js';
-import { openOutput, UsageError, EXIT } from './io.js';
+import { openOutput, problemLine, UsageError, EXIT } from './io.js';
 
 interface SoaFlags {
   output: string;
@@ -56,7 +57,8 @@ export async function statementFor(paths: readonly string[], flags: Pick<SoaFlag
   if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks, provenance, ...when }), errors: 0, inputErrors: [] };
   const maxFileBytes = parseSize(flags.maxFileSize);
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
-  const expanded = expandPaths(paths);
+  // The one input path of every command (sources/input.ts): empty directories, charts, notes.
+  const expanded = prepareInputs({ paths, maxFileBytes });
   const errors = [...expanded.errors];
   const units = await withStdinRead(expanded.units, maxFileBytes, errors);
   const collector = new ScopeCollector(config);
@@ -80,7 +82,7 @@ export async function runSoaCommand(paths: string[], flags: SoaFlags): Promise<n
   if (errors > 0) {
     // Name each error, as the other commands do: a count alone leaves the user guessing which file.
     for (const e of inputErrors) {
-      process.stderr.write(`annexa: ${e.file}${e.line !== undefined ? `:${e.line}` : ''}${e.column !== undefined ? `:${e.column}` : ''}: ${e.message}\n`);
+      process.stderr.write(problemLine(e));
     }
     process.stderr.write(`annexa: ${errors} input error${errors === 1 ? '' : 's'} while scanning; the statement covers what could be read\n`);
     return EXIT.error;

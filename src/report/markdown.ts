@@ -165,7 +165,8 @@ export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
       ];
       head.forEach(line);
       for (const text of findingsSection(groups)) line(text);
-      [...outOfScopeSection(outOfScope), ...exceptedSection(excepted, outcome), ...postureSection(outcome.controls), ...errorsSection(outcome)].forEach(line);
+      // No posture for input that yielded nothing: there is nothing it could rest on.
+      [...outOfScopeSection(outOfScope), ...exceptedSection(excepted, outcome), ...(outcome.controls.length > 0 ? postureSection(outcome.controls) : []), ...errorsSection(outcome)].forEach(line);
       write('\n');
     },
   };

@@ -164,7 +164,8 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
         line('');
       }
       line(summaryLine(outcome));
-      line(themeSummary(outcome, p));
+      // No posture for input that yielded nothing: there is nothing it could rest on.
+      if (outcome.controls.length > 0) line(themeSummary(outcome, p));
     },
   };
 };

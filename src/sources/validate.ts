@@ -22,8 +22,15 @@ export interface StructureProblem {
   drop?: boolean;
 }
 
-/** Reads the source text of the scalar value of the map entry at `path`; undefined when it is not a plain scalar. */
-export type PlainSourceOf = (path: readonly PathSegment[]) => string | undefined;
+/**
+ * Reads the source text of the scalar value of the map entry at `path`; undefined when it is not a
+ * plain scalar. `leadingZeros`: whether the text holds any number written with a leading zero
+ * (`0755`), the one integer YAML 1.2 reads differently from kubectl: numbers are looked up only then.
+ */
+export interface PlainSourceOf {
+  (path: readonly PathSegment[]): string | undefined;
+  readonly leadingZeros: boolean;
+}
 
 type FieldType = 'boolean' | 'integer';
 
@@ -91,7 +98,8 @@ class Validator {
   }
 
   private resolve(value: unknown, path: PathSegment[], type: FieldType): boolean | number | undefined {
-    const source = typeof value === 'string' || typeof value === 'number' ? this.plainSourceOf(path) : undefined;
+    const lookUp = typeof value === 'string' || (typeof value === 'number' && this.plainSourceOf.leadingZeros);
+    const source = lookUp ? this.plainSourceOf(path) : undefined;
     if (type === 'boolean') {
       if (typeof value === 'boolean') return value;
       return typeof value === 'string' && source !== undefined ? yaml11Boolean(source) : undefined;

@@ -84,10 +84,18 @@ export function parseManifestText(
   }
   const { docs, lines } = parsed;
   const release = registerPositions(origin.file, docs, lines);
+  const template = docs.some((doc) => doc.errors.length > 0) ? templateExpressionAt(text) : undefined;
+  const leadingZeros = hasLeadingZeroNumber(text);
+  if (template !== undefined) {
+    // Raw parser errors about `{{ … }}` say nothing useful: one message per file says what it is.
+    const pos = lines.linePos(template);
+    result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message: UNRENDERED_TEMPLATE });
+  }
 
   docs.forEach((doc, documentIndex) => {
     const start = lines.linePos(doc.start);
     if (doc.errors.length > 0) {
+      if (template !== undefined) return;
       for (const error of doc.errors) {
         const opened = constructStart(text, error.pos?.[0], error.message);
         const pos = opened !== undefined ? lines.linePos(opened) : error.linePos?.[0] ?? start;
@@ -119,10 +127,10 @@ export function parseManifestText(
       const pos = offset === undefined ? start : lines.linePos(offset);
       return { line: pos.line, column: pos.col };
     };
-    const plainSourceOf = (path: readonly PathSegment[]) => {
+    const plainSourceOf = Object.assign((path: readonly PathSegment[]) => {
       const offset = doc.offsetOf(path);
       return offset === undefined ? undefined : plainValueSourceAt(text, offset);
-    };
+    }, { leadingZeros });
     collectResources(value, [], result, plainSourceOf, (itemPath) => {
       const pos = itemPath.length > 0 ? positionOf(itemPath) : { line: start.line, column: start.col };
       const provenance: Provenance = { source: origin.source, file: origin.file, line: pos.line, column: pos.column, documentIndex };
@@ -148,6 +156,38 @@ function describeObject(value: JsonObject): string {
 
 function formatPath(path: readonly PathSegment[]): string {
   return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`), '');
+}
+
+/**
+ * Whether the text has a number written with a leading zero as a value (`runAsUser: 0755`,
+ * `- 010`, `[0755]`): a zero followed by a digit, preceded (after spaces and a sign) by `:`, `,`,
+ * `[`, `{` or a list dash. A scan from each `0` candidate, cheaper than a regular expression tried
+ * at every position.
+ */
+function hasLeadingZeroNumber(text: string): boolean {
+  for (let at = text.indexOf('0'); at >= 0; at = text.indexOf('0', at + 1)) {
+    const next = text.charCodeAt(at + 1);
+    if (!((next >= 48 && next <= 57) || next === 95)) continue;
+    let i = at - 1;
+    if (text[i] === '-' || text[i] === '+') i -= 1;
+    while (text[i] === ' ' || text[i] === '\t') i -= 1;
+    const before = text[i];
+    if (before === ':' || before === ',' || before === '[' || before === '{') return true;
+    if (before === '-' && (i === 0 || /\s/.test(text[i - 1]!)) && i < at - 1) return true;
+  }
+  return false;
+}
+
+const UNRENDERED_TEMPLATE = 'an unrendered template (Helm or Go {{ … }} expressions) that does not parse as YAML: render it first, e.g. helm template NAME CHART | annexa scan -';
+
+/** Offset of the first `{{ … }}` template expression outside a comment, if any. */
+function templateExpressionAt(text: string): number | undefined {
+  const pattern = /\{\{-?\s*[^\n]*?\}\}/g;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', match.index) + 1;
+    if (!/^\s*#/.test(text.slice(lineStart, match.index))) return match.index;
+  }
+  return undefined;
 }
 
 /**
@@ -216,7 +256,9 @@ function collectResources(
     value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, plainSourceOf, provenanceFor));
     return;
   }
-  const problems = validateObject(value, (path) => plainSourceOf([...itemPath, ...path]));
+  const sourceOf = itemPath.length === 0 ? plainSourceOf
+    : Object.assign((path: readonly PathSegment[]) => plainSourceOf([...itemPath, ...path]), { leadingZeros: plainSourceOf.leadingZeros });
+  const problems = validateObject(value, sourceOf);
   for (const problem of problems) {
     const at = provenanceFor([...itemPath, ...problem.path]);
     const field = formatPath(problem.path);
