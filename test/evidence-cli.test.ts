@@ -141,7 +141,7 @@ describe('incidents, risks and ISMS records', () => {
   it('links incidents to evidence, keeps a timeline, and opens corrective actions from the review', () => {
     const ws = workspace({
       incidentScope: { namespaces: ['shop'] },
-      risks: [{ id: 'R-1', description: 'Container escape', likelihood: 'medium', impact: 'high', treatment: 'mitigate', controls: ['A.8.9', 'A.5.24'] }],
+      risks: [{ id: 'R-1', title: 'Container escape', description: 'A privileged pod escapes to the node', likelihood: 'medium', impact: 'high', treatment: 'mitigate', controls: ['A.8.9', 'A.5.24'] }],
     });
     ws.run(['scan', 'privileged.yaml', '-q', '--store', 'annexa.db']);
     const scanId = (json(ws.run(['evidence', 'show', '1'])) as { id: string }).id;

@@ -179,7 +179,8 @@ function risksCommand(): Command {
       const lines = [latest ? `posture from scan record ${latest.seq} (${latest.time})` : 'no recorded scan: control posture unknown', ''];
       if (rows.length === 0) lines.push('no risks in annexa.yaml (risks:)');
       for (const risk of rows) {
-        lines.push(`${risk.id}  ${risk.likelihood}/${risk.impact}  ${risk.treatment}${risk.owner ? `  owner ${risk.owner}` : ''}`, `  ${risk.description}`);
+        lines.push(`${risk.id}  ${risk.title}  likelihood ${risk.likelihood ?? '-'}, impact ${risk.impact ?? '-'}, treatment ${risk.treatment ?? '-'}${risk.owner ? `, owner ${risk.owner}` : ''}`);
+        if (risk.description) lines.push(`  ${risk.description}`);
         lines.push(`  controls: ${risk.controlStatus.map((c) => `${c.control} ${c.status}`).join(', ') || 'none linked'}`);
       }
       print(`${lines.join('\n')}\n`);

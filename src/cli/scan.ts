@@ -16,6 +16,7 @@ import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
+import { assessScan } from '../posture/outcome.js';
 
 interface ScanFlags {
   output: string;
@@ -123,9 +124,10 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     const reporter = recorder ? teeSink(chosen, recorder) : chosen;
     const progress = Progress.for(Boolean(flags.quiet));
     const scope = new ScopeWatch();
-    const outcome = await runScan(units, {
+    const result = await runScan(units, {
       config,
-      checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
+      checks: builtinChecks,
+      crossResource: flags.crossResource !== false,
       maxFileBytes,
       ...(workers !== undefined ? { workers } : {}),
       ...filter,
@@ -136,6 +138,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
       throw error;
     });
     progress.done();
+    const outcome = assessScan(result, config, builtinChecks);
     const empty = outcome.summary.resources === 0;
     if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
     // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.

@@ -14,7 +14,7 @@ import type { EvidenceStore } from './store.js';
 import { EvidenceError, type CheckpointRow, type RecordEnvelope, type StoredRow } from './types.js';
 import type { JsonObject } from '../resources/types.js';
 import { buildSoa } from '../posture/soa.js';
-import type { ScanOutcome } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { Inventory } from '../inventory/inventory.js';
 
@@ -83,7 +83,8 @@ function soaOf(scan: RecordEnvelope | undefined): unknown {
   if (!scan) return { note: 'no scan was recorded in this period' };
   const payload = posturePayload(scan);
   const outcome = { summary: payload.summary, controls: payload.posture, errors: payload.errors ?? [], checks: [], inventory: new Inventory() } as unknown as ScanOutcome;
-  return { record: scan.id, seq: scan.seq, time: scan.time, soa: buildSoa({ config: payload.config as AnnexaConfig, checks: [], outcome, now: new Date(scan.time) }) };
+  const provenance = { toolVersion: scan.tool.version, configDigest: scan.configDigest ?? '', ...(scan.inputDigest ? { inputDigest: scan.inputDigest } : {}) };
+  return { record: scan.id, seq: scan.seq, time: scan.time, soa: buildSoa({ config: payload.config as AnnexaConfig, checks: [], outcome, provenance, now: new Date(scan.time) }) };
 }
 
 export interface ExportResult {

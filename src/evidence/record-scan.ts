@@ -1,6 +1,6 @@
 /** Records a scan in the store, with the nonconformities its failing controls open, in one append. */
 import { randomUUID } from 'node:crypto';
-import type { ScanOutcome } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { InputUnit } from '../sources/files.js';
 import { autoOpenDrafts, foldNonconformities } from '../isms/nonconformities.js';

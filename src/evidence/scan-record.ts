@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { ScanOutcome, ScanSink, ScannedResource } from '../engine/scan.js';
+import type { ScanSink, ScannedResource } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { Finding, JsonObject, JsonValue, ResourceRef } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { InputUnit } from '../sources/files.js';
@@ -176,6 +177,7 @@ export function scanDraft({ command, outcome, recorder, config, units, salt }: S
     command,
     summary: outcome.summary as unknown as JsonObject,
     posture: outcome.controls as unknown as JsonValue,
+    evaluation: (outcome.evaluation ?? null) as unknown as JsonValue,
     findings: recorder.findings,
     excepted: recorder.excepted,
     errors: outcome.errors as unknown as JsonValue,

@@ -9,6 +9,8 @@ import { offsetOfPath } from '../sources/yaml-parse.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
+import { recordIssues, recordSections } from './records.js';
+import { isPlaceholderText } from './justification.js';
 
 const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
 
@@ -23,15 +25,6 @@ function uniqueControls(entries: ReadonlyArray<{ control: string }>, ctx: z.Refi
     if (seen.has(entry.control)) ctx.addIssue({ code: 'custom', path: [index, 'control'], message: `${entry.control} is listed twice in ${what}` });
     seen.add(entry.control);
   });
-}
-
-const PLACEHOLDERS = new Set(['todo', 'tbd', 'tba', 'fixme', 'xxx', 'n/a', 'na', 'none', 'null', 'nil', 'placeholder', 'test', 'wip',
-  'justification', 'reason', 'because', 'ok', 'okay', 'yes', 'no', 'later', 'see above', 'same', 'dummy', 'lorem ipsum', 'asdf', 'foo', 'bar']);
-
-/** Text that says nothing (".", "-", "n/a", "TODO"): an auditor cannot accept it as a reason. */
-export function isPlaceholderText(text: string): boolean {
-  const words = text.trim().toLowerCase().replace(/[.\-_!?:;,*#"'`()[\]]+/g, ' ').trim().replace(/\s+/g, ' ');
-  return (words.match(/\p{L}/gu) ?? []).length < 3 || PLACEHOLDERS.has(words) || PLACEHOLDERS.has(text.trim().toLowerCase());
 }
 
 /** A non-empty string; `missing` is the message when the key is absent or empty. */
@@ -71,17 +64,6 @@ const exceptionEntry = z.object({
   ticket: z.string().min(1).optional(),
 }).strict();
 
-const riskLevel = z.enum(['low', 'medium', 'high', 'critical']);
-
-const riskEntry = z.object({
-  id: requiredText('a risk needs an id'),
-  description: requiredText('a risk needs a description'),
-  likelihood: riskLevel,
-  impact: riskLevel,
-  treatment: z.enum(['mitigate', 'accept', 'transfer', 'avoid']),
-  owner: z.string().min(1).optional(),
-  controls: z.array(controlId).default([]),
-}).strict();
 
 export const configSchema = z.object({
   scope: z.object({
@@ -112,20 +94,16 @@ export const configSchema = z.object({
     signingKey: z.string().min(1).optional(),
   }).strict().optional(),
   exceptions: z.array(exceptionEntry).default([]),
-  risks: z.array(riskEntry).superRefine((entries, ctx) => {
-    const seen = new Set<string>();
-    entries.forEach((entry, index) => {
-      if (seen.has(entry.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `risk ${entry.id} is listed twice` });
-      seen.add(entry.id);
-    });
-  }).default([]),
   /** What falls under incident response (A.5.24–A.5.28): clusters, namespaces and workloads. */
   incidentScope: z.object({
     clusters: z.array(z.string().min(1)).default([]),
     namespaces: z.array(z.string().min(1)).default([]),
     workloads: z.array(z.object({ kind: z.string().min(1), namespace: z.string().min(1).optional(), name: z.string().min(1) }).strict()).default([]),
   }).strict().optional(),
-}).strict();
+  ...recordSections,
+}).strict().superRefine((config, ctx) => {
+  for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
 
 export type AnnexaConfig = z.infer<typeof configSchema>;
 
