@@ -116,6 +116,12 @@ export function controlStatusIn(scan: RecordEnvelope, control: string): string |
 
 export class NcTransitionError extends Error {}
 
+/**
+ * Statuses that show the failure corrected: `pass`, and `partial` (every check that ran passed; a
+ * control only partly automatable can never be more than partial).
+ */
+const PASSING = new Set(['pass', 'partial']);
+
 /** Checks that `to` may follow the nonconformity's current status (forward only; closing needs a passing scan). */
 export function checkTransition(nc: Nonconformity, to: NcStatus, latestScanAfterOpening: RecordEnvelope | undefined): void {
   const from = NC_STATUSES.indexOf(nc.status);
@@ -125,7 +131,7 @@ export function checkTransition(nc: Nonconformity, to: NcStatus, latestScanAfter
   if (to !== 'closed') return;
   if (!latestScanAfterOpening) throw new NcTransitionError(`${nc.id} cannot be closed: no scan of scope "${nc.scope}" was recorded after it was opened`);
   const status = controlStatusIn(latestScanAfterOpening, nc.control);
-  if (status !== 'pass') {
-    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${status ?? 'absent'}, not pass`);
+  if (status === undefined || !PASSING.has(status)) {
+    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${status ?? 'absent'}, not passing (pass, or partial: what ran passed)`);
   }
 }
