@@ -196,11 +196,11 @@ export function summaryOf(record: RecordEnvelope): string {
   return '';
 }
 
-const STATUS_MARK: Record<string, string> = { pass: 'P', fail: 'F', manual: 'm', 'not-applicable': '-', absent: ' ' };
+const STATUS_MARK: Record<string, string> = { pass: 'P', partial: 'p', fail: 'F', 'not-assessed': '.', manual: 'm', 'not-applicable': '-', absent: ' ' };
 
 function trendTable(trend: ReturnType<typeof buildTrend>): string {
   if (trend.scans.length === 0) return 'no recorded scans in this period\n';
-  const lines = [`${trend.scans.length} scans from ${trend.scans[0]!.time} to ${trend.scans[trend.scans.length - 1]!.time} (P pass, F fail, m manual, - not applicable; oldest first)`, ''];
+  const lines = [`${trend.scans.length} scans from ${trend.scans[0]!.time} to ${trend.scans[trend.scans.length - 1]!.time} (P pass, p partial, F fail, . not assessed, m manual, - not applicable; oldest first)`, ''];
   lines.push('THEME            ' + 'LATEST: pass fail manual n/a');
   for (const theme of trend.themes) {
     const latest = theme.points[theme.points.length - 1] ?? {};

@@ -177,6 +177,7 @@ export function scanDraft({ command, outcome, recorder, config, units, salt }: S
     command,
     summary: outcome.summary as unknown as JsonObject,
     posture: outcome.controls as unknown as JsonValue,
+    evaluation: (outcome.evaluation ?? null) as unknown as JsonValue,
     findings: recorder.findings,
     excepted: recorder.excepted,
     errors: outcome.errors as unknown as JsonValue,

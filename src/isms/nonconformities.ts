@@ -155,6 +155,6 @@ export function checkTransition(nc: Nonconformity, to: NcStatus, latestScanAfter
   const recorded = recordedControl(latestScanAfterOpening, nc.control);
   if (!showsCorrected(nc, recorded)) {
     const why = recorded?.status === 'partial' ? `partial without a new evaluation of ${nc.checks.join(', ') || 'the checks that failed it'}` : recorded?.status ?? 'absent';
-    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${why}, not pass`);
+    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${why}, not passing`);
   }
 }
