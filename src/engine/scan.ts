@@ -68,13 +68,13 @@ export interface ScanOptions {
    * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
    */
   workers?: number;
-  /** False: cross-resource checks do not run (recorded as `cross-resource-off`) and the inventory keeps nothing. */
-  crossResource?: boolean;
   /**
    * Which findings are reported and counted (`scan -n`, `--severity`); the control posture still
    * counts every finding, so that a filtered view never makes a control pass.
    */
   report?(finding: Finding): boolean;
+  /** False: cross-resource checks do not run (recorded as `cross-resource-off`) and the inventory keeps nothing. */
+  crossResource?: boolean;
 }
 
 function emptySummary(): ScanSummary {

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
+import { isPlaceholderText } from './justification.js';
 
 const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
 /** Supplier relationship controls that can cover what a provider does. */
@@ -113,13 +114,14 @@ const PROVIDER_INHERITANCE: readonly RegExp[] = [
 ];
 
 /**
- * An exclusion must say why the control does not apply. Short reasons (placeholders are refused by
- * the schema itself) and provider inheritance (that is `responsibility: provider` with supplier controls, not an
+ * An exclusion must say why the control does not apply. Placeholders, one-word reasons and
+ * provider inheritance (that is `responsibility: provider` with supplier controls, not an
  * exclusion) are refused. Returns the reason it is refused, or undefined.
  */
 export function weakExclusionReason(justification: string): string | undefined {
   const text = justification.trim();
   const words = text.split(/\s+/).filter((w) => /[a-z]{2,}/i.test(w));
+  if (/^(n\/?a|na|none|tbd|todo|x+|-+|\.+|not applicable|see above|no|yes)$/i.test(text)) return 'is a placeholder';
   if (PROVIDER_INHERITANCE.some((pattern) => pattern.test(text))) {
     return 'names the provider: a control the provider carries is applicable; record it in `controls` with responsibility: provider (or shared) and the supplier controls that cover it';
   }
@@ -138,11 +140,8 @@ interface RecordedConfig {
 
 type Issue = { path: Array<string | number>; message: string };
 
-/**
- * Cross-section rules: references resolve, each control recorded once, exclusions justified.
- * `isPlaceholder` is the schema's own placeholder test: a justification it already refuses is not reported twice.
- */
-export function recordIssues(config: RecordedConfig, isPlaceholder: (text: string) => boolean = () => false): Issue[] {
+/** Cross-section rules: references resolve, each control recorded once, exclusions justified. */
+export function recordIssues(config: RecordedConfig): Issue[] {
   const issues: Issue[] = [];
   const risks = new Set(config.risks.map((r) => r.id));
   const requirements = new Set(config.requirements.map((r) => r.id));
@@ -177,8 +176,9 @@ export function recordIssues(config: RecordedConfig, isPlaceholder: (text: strin
     orgSeen.add(c.id);
   });
   config.applicability.forEach((entry, i) => {
-    if (entry.applicable || isPlaceholder(entry.justification)) return;
-    const weak = weakExclusionReason(entry.justification);
+    if (entry.applicable) return;
+    // A placeholder is already refused by the schema (justification.ts): one error for it, not two.
+    const weak = isPlaceholderText(entry.justification) ? undefined : weakExclusionReason(entry.justification);
     if (weak) issues.push({ path: ['applicability', i, 'justification'], message: `the exclusion of ${entry.control} ${weak}` });
     const record = config.controls.find((c) => c.control === entry.control);
     if (record && record.responsibility !== 'organisation') {

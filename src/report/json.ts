@@ -99,10 +99,8 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           outOfScopeFindings: summary.outOfScopeFindings,
         },
         controls: outcome.controls.map(controlJson),
-        // The record the control posture was computed from: per check, in-scope resources evaluated, findings, or why not.
-        evaluation: outcome.evaluation,
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)}}\n`);
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}}\n`);
       outOfScope.length = 0;
     },
   };

@@ -1,7 +1,7 @@
 /** Terminal output: findings grouped by resource, a one-line summary, then control posture by theme. */
 import pc from 'picocolors';
 import type { ControlRefs, Finding, Location, Severity } from '../resources/types.js';
-import { SEVERITIES } from '../resources/types.js';
+import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
 import type { ScanOutcome } from '../posture/outcome.js';
 import type { ReporterFactory } from './reporter.js';
 import { GroupedFindings, type Row } from './grouped-findings.js';
