@@ -35,7 +35,7 @@ function requiredText(missing: string) {
 /** A justification: required, and not a placeholder. */
 function justificationText(missing: string) {
   return requiredText(missing).refine((text) => !isPlaceholderText(text), {
-    message: 'a placeholder is not a justification: say why (for example "managed by the cloud provider; covered by its SOC 2 report")',
+    message: 'a placeholder is not a justification: say why (for example "holds only the vendor monitoring agent, no customer data; assessed as a supplier")',
   });
 }
 
