@@ -5,6 +5,7 @@
 import { Command, Option } from 'commander';
 import { builtinCheckIds } from '../checks/index.js';
 import { loadConfig, type AnnexaConfig } from '../isms/config.js';
+import { controlsOfRisk } from '../isms/records.js';
 import type { EvidenceStore } from '../evidence/store.js';
 import type { AppendedRecord, RecordDraft, RecordEnvelope } from '../evidence/types.js';
 import { scopeOf } from '../evidence/scan-record.js';
@@ -168,7 +169,7 @@ function risksCommand(): Command {
       const { risks, latest } = await withStore(flags, false, async (store, config) => {
         let last: RecordEnvelope | undefined;
         for await (const scan of store.envelopes({ type: 'scan' })) last = scan;
-        return { risks: config.risks, latest: last };
+        return { risks: config.risks.map((risk) => ({ ...risk, controls: controlsOfRisk(risk, config.controls) })), latest: last };
       });
       const posture = new Map(((latest?.payload as { posture?: Array<{ id: string; status: string }> } | undefined)?.posture ?? []).map((c) => [c.id, c.status]));
       const rows = risks.map((risk) => ({ ...risk, controlStatus: risk.controls.map((id) => ({ control: id, status: posture.get(id) ?? 'not recorded' })) }));
@@ -179,8 +180,7 @@ function risksCommand(): Command {
       const lines = [latest ? `posture from scan record ${latest.seq} (${latest.time})` : 'no recorded scan: control posture unknown', ''];
       if (rows.length === 0) lines.push('no risks in annexa.yaml (risks:)');
       for (const risk of rows) {
-        lines.push(`${risk.id}  ${risk.title}  likelihood ${risk.likelihood ?? '-'}, impact ${risk.impact ?? '-'}, treatment ${risk.treatment ?? '-'}${risk.owner ? `, owner ${risk.owner}` : ''}`);
-        if (risk.description) lines.push(`  ${risk.description}`);
+        lines.push(`${risk.id}  ${risk.likelihood ?? '?'}/${risk.impact ?? '?'}  ${risk.treatment ?? 'treatment not recorded'}${risk.owner ? `  owner ${risk.owner}` : ''}`, `  ${risk.description ?? risk.title ?? ''}`);
         lines.push(`  controls: ${risk.controlStatus.map((c) => `${c.control} ${c.status}`).join(', ') || 'none linked'}`);
       }
       print(`${lines.join('\n')}\n`);

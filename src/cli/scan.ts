@@ -14,9 +14,9 @@ import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, noteConfig } from './io.js';
 import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
+import { assessScan } from '../posture/outcome.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
-import { assessScan } from '../posture/outcome.js';
 
 interface ScanFlags {
   output: string;

@@ -82,9 +82,11 @@ function posturePayload(record: RecordEnvelope): { posture?: unknown; summary?: 
 function soaOf(scan: RecordEnvelope | undefined): unknown {
   if (!scan) return { note: 'no scan was recorded in this period' };
   const payload = posturePayload(scan);
-  const outcome = { summary: payload.summary, controls: payload.posture, errors: payload.errors ?? [], checks: [], inventory: new Inventory() } as unknown as ScanOutcome;
-  const provenance = { toolVersion: scan.tool.version, configDigest: scan.configDigest ?? '', ...(scan.inputDigest ? { inputDigest: scan.inputDigest } : {}) };
-  return { record: scan.id, seq: scan.seq, time: scan.time, soa: buildSoa({ config: payload.config as AnnexaConfig, checks: [], outcome, provenance, now: new Date(scan.time) }) };
+  const outcome = { summary: payload.summary, controls: payload.posture, errors: payload.errors ?? [], checks: [], inventory: new Inventory(), evaluation: {} } as unknown as ScanOutcome;
+  return { record: scan.id, seq: scan.seq, time: scan.time, soa: buildSoa({
+    config: payload.config as AnnexaConfig, checks: [], outcome, now: new Date(scan.time),
+    provenance: { toolVersion: scan.tool.version, configDigest: scan.configDigest ?? 'not recorded', ...(scan.inputDigest ? { inputDigest: scan.inputDigest } : {}) },
+  }) };
 }
 
 export interface ExportResult {

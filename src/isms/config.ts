@@ -64,7 +64,6 @@ const exceptionEntry = z.object({
   ticket: z.string().min(1).optional(),
 }).strict();
 
-
 export const configSchema = z.object({
   scope: z.object({
     name: z.string().default('Kubernetes estate'),

@@ -27,6 +27,8 @@ export interface Nonconformity {
   openedSeq: number;
   openedAt: string;
   source: 'scan' | 'incident';
+  /** The checks whose findings failed the control when it was opened (empty when opened by hand). */
+  checks: string[];
   /** Every record about it, in order: the trail an auditor follows. */
   history: Array<{ seq: number; record: string; time: string; event: string; detail?: string }>;
 }
@@ -50,6 +52,8 @@ export interface NcPayload {
   note?: string;
   source?: 'scan' | 'incident';
   evidence?: string;
+  /** The checks whose findings failed the control when the nonconformity was opened. */
+  checks?: string[];
 }
 
 function isNcPayload(payload: unknown): payload is NcPayload {
@@ -65,7 +69,7 @@ export function foldNonconformities(records: Iterable<RecordEnvelope>): Map<stri
     if (p.event === 'opened') {
       const nc: Nonconformity = {
         id: p.nc, control: p.control ?? '?', scope: p.scope ?? scopeName(record.scope), status: 'open',
-        openedBy: p.evidence ?? record.id, openedSeq: record.seq, openedAt: record.time, source: p.source ?? 'scan', history: [],
+        openedBy: p.evidence ?? record.id, openedSeq: record.seq, openedAt: record.time, source: p.source ?? 'scan', checks: p.checks ?? [], history: [],
       };
       if (p.owner) nc.owner = p.owner;
       if (p.correctiveAction) nc.correctiveAction = p.correctiveAction;
@@ -102,25 +106,43 @@ export function autoOpenDrafts(controls: readonly ControlStatus[], scope: JsonOb
     const payload: NcPayload = {
       kind: 'nonconformity', event: 'opened', nc: newNcId(), control: control.id, scope: name, source: 'scan', evidence: scanRecordId,
       note: `${control.findings} finding${control.findings === 1 ? '' : 's'} from ${control.checksFailed.join(', ')}`,
+      checks: [...control.checksFailed],
     };
     if (control.owner) payload.owner = control.owner;
     return ncDraft(scope, payload);
   });
 }
 
+interface RecordedControl {
+  id: string;
+  status: string;
+  coverage?: { evaluated?: string[] };
+}
+
+function recordedControl(scan: RecordEnvelope, control: string): RecordedControl | undefined {
+  const posture = (scan.payload as { posture?: RecordedControl[] }).posture;
+  return posture?.find((c) => c.id === control);
+}
+
 /** The status a control had in a recorded scan. */
 export function controlStatusIn(scan: RecordEnvelope, control: string): string | undefined {
-  const posture = (scan.payload as { posture?: Array<{ id: string; status: string }> }).posture;
-  return posture?.find((c) => c.id === control)?.status;
+  return recordedControl(scan, control)?.status;
+}
+
+/**
+ * Whether a recorded scan shows the nonconformity corrected: the control passes, or (for a control
+ * only partly automatable, which never shows `pass`) it is `partial` and every check that failed it
+ * was evaluated again and found nothing at the failing threshold. A check that was disabled or did
+ * not run cannot close it.
+ */
+function showsCorrected(nc: Nonconformity, recorded: RecordedControl | undefined): boolean {
+  if (!recorded) return false;
+  if (recorded.status === 'pass') return true;
+  const evaluated = new Set(recorded.coverage?.evaluated ?? []);
+  return recorded.status === 'partial' && nc.checks.length > 0 && nc.checks.every((check) => evaluated.has(check));
 }
 
 export class NcTransitionError extends Error {}
-
-/**
- * Statuses that show the failure corrected: `pass`, and `partial` (every check that ran passed; a
- * control only partly automatable can never be more than partial).
- */
-const PASSING = new Set(['pass', 'partial']);
 
 /** Checks that `to` may follow the nonconformity's current status (forward only; closing needs a passing scan). */
 export function checkTransition(nc: Nonconformity, to: NcStatus, latestScanAfterOpening: RecordEnvelope | undefined): void {
@@ -130,8 +152,9 @@ export function checkTransition(nc: Nonconformity, to: NcStatus, latestScanAfter
   if (target < from) throw new NcTransitionError(`${nc.id} is ${nc.status}: statuses only move forward (${NC_STATUSES.join(' → ')})`);
   if (to !== 'closed') return;
   if (!latestScanAfterOpening) throw new NcTransitionError(`${nc.id} cannot be closed: no scan of scope "${nc.scope}" was recorded after it was opened`);
-  const status = controlStatusIn(latestScanAfterOpening, nc.control);
-  if (status === undefined || !PASSING.has(status)) {
-    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${status ?? 'absent'}, not passing (pass, or partial: what ran passed)`);
+  const recorded = recordedControl(latestScanAfterOpening, nc.control);
+  if (!showsCorrected(nc, recorded)) {
+    const why = recorded?.status === 'partial' ? `partial without a new evaluation of ${nc.checks.join(', ') || 'the checks that failed it'}` : recorded?.status ?? 'absent';
+    throw new NcTransitionError(`${nc.id} cannot be closed: the latest recorded scan of scope "${nc.scope}" (record ${latestScanAfterOpening.seq}, ${latestScanAfterOpening.time}) shows ${nc.control} as ${why}, not pass`);
   }
 }

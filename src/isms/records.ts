@@ -84,19 +84,32 @@ const register = z.array(z.object({
 const riskLevel = z.enum(['low', 'medium', 'high', 'critical']);
 
 /**
- * The risk register (clause 6.1.2): a register entry with, optionally, its assessment, treatment,
- * owner and the Annex A controls that treat it (`annexa isms risks` shows their posture).
+ * The risk register: what justifies including controls (`controls[].risks`) and what the ISMS
+ * treats (`annexa isms risks` shows each risk with the posture of its linked controls).
  */
 const riskRegister = z.array(z.object({
   id: z.string().min(1),
-  title: z.string().min(3, 'a title is required'),
+  title: z.string().min(3, 'a title is required').optional(),
   description: z.string().min(1).optional(),
   likelihood: riskLevel.optional(),
   impact: riskLevel.optional(),
   treatment: z.enum(['mitigate', 'accept', 'transfer', 'avoid']).optional(),
   owner: z.string().min(1).optional(),
-  controls: z.array(z.string().refine((id) => ANNEX_A_IDS.has(id), { message: 'not an ISO/IEC 27001:2022 Annex A control' })).default([]),
-}).strict());
+  /** Controls that treat the risk, besides the control records that name it. */
+  controls: z.array(z.string().refine((id) => ANNEX_A_IDS.has(id) || ORGANISATION_ID.test(id), {
+    message: 'expected an Annex A control id such as A.8.9 or an organisation control id',
+  })).default([]),
+}).strict().refine((risk) => risk.title !== undefined || risk.description !== undefined, {
+  message: 'a risk needs a title or a description', path: ['title'],
+}));
+export type RiskEntry = z.infer<typeof riskRegister>[number];
+
+/** The controls linked to a risk: those it lists and those whose record names it. */
+export function controlsOfRisk(risk: RiskEntry, records: ReadonlyArray<{ control: string; risks: readonly string[] }>): string[] {
+  const linked = new Set(risk.controls);
+  for (const record of records) if (record.risks.includes(risk.id)) linked.add(record.control);
+  return [...linked];
+}
 
 export const documentControl = z.object({
   title: z.string().min(1).default('Statement of Applicability'),
