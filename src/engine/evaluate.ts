@@ -1,6 +1,6 @@
 /** Runs checks on resources and turns their violations into findings. */
 import type { Check, CheckContext, InventoryCheck, PodCheck, ResourceCheck, Violation } from './check.js';
-import type { Finding, InputError, Resource, ResourceRef } from '../resources/types.js';
+import type { Finding, InputError, RelatedLocation, Resource, ResourceRef } from '../resources/types.js';
 import { formatRef, refOf } from '../resources/types.js';
 import { podTemplateOf } from '../resources/workloads.js';
 import { locate } from '../sources/locate.js';
@@ -44,10 +44,11 @@ function resourceFacts(resource: Resource, ctx: CheckContext): { ref: ResourceRe
 
 export function toFinding(check: Check, resource: Resource, violation: Violation, ctx: CheckContext): Finding {
   const facts = resourceFacts(resource, ctx);
+  const configured = ctx.config.checks.severity[check.id];
   const finding: Finding = {
     checkId: check.id,
     title: check.title,
-    severity: ctx.config.checks.severity[check.id] ?? violation.severity ?? check.severity,
+    severity: configured ?? violation.severity ?? check.severity,
     resource: facts.ref,
     path: violation.path,
     message: violation.message,
@@ -57,8 +58,19 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
   const location = locate(resource.provenance, violation.path, resource.object);
   if (location) finding.location = location;
   if (violation.details) finding.details = violation.details;
+  if (configured === undefined && violation.severityReason !== undefined && finding.severity !== check.severity) {
+    finding.severityReason = violation.severityReason;
+  }
+  if (violation.related) finding.related = violation.related.map(relatedLocation);
   if (facts.excluded !== undefined) finding.outOfScope = { reason: facts.excluded };
   return finding;
+}
+
+function relatedLocation(related: { resource: Resource; path: string; message: string }): RelatedLocation {
+  const out: RelatedLocation = { resource: refOf(related.resource), path: related.path, message: related.message };
+  const location = locate(related.resource.provenance, related.path, related.resource.object);
+  if (location) out.location = location;
+  return out;
 }
 
 /** Why a resource is outside the ISMS scope (a Namespace object belongs to its own namespace), or undefined. */

@@ -33,9 +33,9 @@ function audienceOf(subject: SubjectRef): Audience | undefined {
   return undefined;
 }
 
+/** Never below high: whatever anonymous or all authenticated users receive (issue policy), discovery included. */
 function severityFor(audience: Audience, beyond: boolean): Severity {
-  if (audience === 'anonymous') return beyond ? 'critical' : 'medium';
-  return 'high';
+  return audience === 'anonymous' && beyond ? 'critical' : 'high';
 }
 
 /** Whether a role grants more than discovery, and the rules to report (each text once), worked out once per role. */
@@ -48,7 +48,8 @@ function* violations(inventory: Inventory): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
   const memo = new Map<RoleNode, { beyond: boolean; grants: readonly string[] }>();
   for (const grant of model.grants()) {
-    if (grant.binding.systemDefault) continue;
+    const resource = grant.binding.resource;
+    if (!resource || grant.binding.systemDefault) continue;
     const audience = audienceOf(grant.subject);
     if (!audience) continue;
     let granted = memo.get(grant.role);
@@ -60,7 +61,7 @@ function* violations(inventory: Inventory): Iterable<InventoryViolation> {
     const who = audience === 'anonymous' ? 'unauthenticated clients' : 'every authenticated identity';
     const what = beyond ? grants.join('; ') : 'discovery endpoints only';
     yield {
-      resource: grant.binding.resource,
+      resource,
       path: `subjects[${grant.index}]`,
       severity: facts.severity,
       message: `${subjectLabel(grant.subject)} (${who}) is granted ${what} ${facts.text}`,

@@ -1,6 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { isFullWildcard } from '../../inventory/rbac/index.js';
-import { NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS } from './common.js';
+import { NSA_RBAC, bindingViolations, RBAC_INPUT_KINDS } from './common.js';
 
 const SEVERITY = 'critical';
 
@@ -18,7 +18,7 @@ export default defineCheck({
     'Bind a role listing only the verbs and resources the subject needs; keep break-glass administration in system:masters credentials held offline.',
   controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
   *check(inventory) {
-    yield* permissionViolations(inventory, SEVERITY, {
+    yield* bindingViolations(inventory, SEVERITY, {
       skipAdminEquivalent: false,
       match: (rule) => (isFullWildcard(rule) ? ['do anything (*/*/*)'] : []),
     });

@@ -25,6 +25,7 @@ export default defineCheck({
   controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
+      floor: { severity: 'high', reason: 'kept at high: escalate, bind and impersonate (groups include system:masters) each lead to cluster-admin' },
       match: (rule) => CAPABILITIES.flatMap((capability) => capabilityGrants(rule, capability)),
     });
   },

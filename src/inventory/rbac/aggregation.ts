@@ -11,7 +11,7 @@ import { ruleKey } from './rules.js';
 import type { PolicyRule, RoleNode } from './types.js';
 
 function selectorsOf(role: RoleNode): LabelSelector[] {
-  const rule = asObject(role.resource?.object.aggregationRule);
+  const rule = asObject(role.aggregationRule);
   // A null or malformed selector selects nothing, as in the controller.
   return asArray(rule.clusterRoleSelectors)
     .filter(isObject)

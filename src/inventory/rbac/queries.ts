@@ -15,6 +15,8 @@ export interface ViaJson {
   role: string;
   /** The namespace the grant is confined to (RoleBindings). */
   namespace?: string;
+  /** The binding is part of Kubernetes' built-in baseline (BASELINE_KUBERNETES_VERSION), not of the input. */
+  builtin?: true;
 }
 
 export interface SubjectJson {
@@ -49,6 +51,7 @@ export function subjectJson(subject: SubjectRef): SubjectJson {
 export function viaJson(via: Via): ViaJson {
   const out: ViaJson = { binding: bindingLabel(via.binding), role: roleLabel(via.role) };
   if (via.namespace !== undefined) out.namespace = via.namespace;
+  if (via.binding.builtin) out.builtin = true;
   return out;
 }
 
