@@ -121,6 +121,26 @@ describe('annexa rbac who-can', () => {
       ['Group:system:masters', 'ServiceAccount:kube-system/clusterrole-aggregation-controller']);
   });
 
+  it('a binding to the built-in edit role answers with its Secret access; a cycle of aggregated roles is flagged as over-approximated', async () => {
+    const H = 'apiVersion: rbac.authorization.k8s.io/v1';
+    const pair = (a: string, b: string) => `${H}\nkind: ClusterRole\nmetadata: { name: ${a}, labels: { id: ${a} } }\n`
+      + `aggregationRule: { clusterRoleSelectors: [ { matchLabels: { id: ${b} } } ] }\nrules: [ { apiGroups: [''], resources: [secrets], verbs: [get] } ]\n---\n`;
+    const tree = tempTree({
+      'edit.yaml': `${H}\nkind: RoleBinding\nmetadata: { name: devs, namespace: shop }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }\nsubjects: [ { kind: Group, name: devs } ]\n`,
+      'cycle.yaml': `${pair('a', 'b')}${pair('b', 'a')}${H}\nkind: ClusterRoleBinding\nmetadata: { name: a }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: a }\nsubjects: [ { kind: User, name: alice } ]\n`,
+    });
+    const edit = JSON.parse((await cli(['who-can', 'get', 'secrets', '-n', 'shop', join(tree, 'edit.yaml'), '-o', 'json'])).out) as WhoCanJson & { baseline: string };
+    assert.deepEqual(edit.subjects.map((s) => `${s.kind}:${s.name} ${s.via.map((v) => v.role).join()}`), ['Group:devs ClusterRole/edit', 'Group:system:masters ClusterRole/cluster-admin']);
+    assert.deepEqual(edit.unresolvedBindings, []);
+    assert.equal(edit.baseline, 'v1.33');
+    const cycle = JSON.parse((await cli(['who-can', 'get', 'secrets', join(tree, 'cycle.yaml'), '-o', 'json'])).out) as WhoCanJson & { overApproximated: string[] };
+    assert.deepEqual(cycle.subjects.map((s) => s.name), ['system:masters', 'alice']);
+    assert.deepEqual(cycle.overApproximated, ['ClusterRole/a']);
+    const table = (await cli(['who-can', 'get', 'secrets', join(tree, 'cycle.yaml')])).out;
+    assert.match(table, /Over-approximated: ClusterRole\/a aggregate each other in a cycle/);
+    assert.match(table, /ClusterRoleBinding\/cluster-admin \(built in\)/);
+  });
+
   it('resolves the API group: well-known resources, resource.group, --api-group, core otherwise', () => {
     const base = { output: 'json' as const, maxFileSize: '20MiB' };
     assert.deepEqual(parseRequest('list', 'deployments', base), { type: 'resource', verb: 'list', apiGroup: 'apps', resource: 'deployments' });

@@ -54,9 +54,12 @@ export class PostureTally {
   }
 
   finding(finding: Finding): void {
-    this.evaluatedChecks.add(finding.checkId);
-    this.failedChecks.add(finding.checkId);
-    this.findingsByCheck.set(finding.checkId, (this.findingsByCheck.get(finding.checkId) ?? 0) + 1);
+    // A merged finding (one problem flagged by several checks) fails each of them.
+    for (const checkId of finding.rules ?? [finding.checkId]) {
+      this.evaluatedChecks.add(checkId);
+      this.failedChecks.add(checkId);
+      this.findingsByCheck.set(checkId, (this.findingsByCheck.get(checkId) ?? 0) + 1);
+    }
     for (const control of new Set(finding.controls.iso27001)) {
       this.findingsByControl.set(control, (this.findingsByControl.get(control) ?? 0) + 1);
     }

@@ -14,11 +14,19 @@ import type { JsonObject, Resource, Severity } from '../../resources/types.js';
 import { SEVERITIES, severityRank } from '../../resources/types.js';
 import { asArray, isObject } from '../../resources/workloads.js';
 import {
-  ANONYMOUS, AUTHENTICATED, normaliseSubject, UNAUTHENTICATED,
+  ANONYMOUS, AUTHENTICATED, compareText, normaliseSubject, UNAUTHENTICATED,
   apiGroupMatches, bindingLabel, isFullWildcard, rbacModelOf, resourceMatches, roleLabel, ruleText, ServiceAccountUsage,
   subjectLabel, verbMatches, type Grant, type Holder, type HolderType, type PolicyRule, type RbacModel, type RoleNode,
 } from '../../inventory/rbac/index.js';
 
+/** How the permission checks depart from their catalogue severity (annexa checks, docs/checks.md, SARIF rules). */
+export const RBAC_SEVERITY_ADJUSTMENTS =
+  'Starting from the severity above, per grant: -1 when a RoleBinding confines it to one namespace; +1 when it is held by a '
+  + 'ServiceAccount that a workload reachable from outside runs as, or by a group of many identities (system:serviceaccounts[:ns]); '
+  + '-1 when held by a person (User or Group) rather than a workload; -1 when the rule is limited by resourceNames. A rule is reported '
+  + 'at the severity of its most severe grant; a rule no binding in the input grants is reported one level lower. Never below high for '
+  + 'anything granted to system:anonymous, system:unauthenticated or system:authenticated. The finding\'s severityReason gives the '
+  + 'steps taken; a severity set in annexa.yaml replaces all of this.';
 export const NSA_RBAC = 'Authentication and authorization: least-privilege RBAC';
 export const RBAC_INPUT_KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] as const;
 
@@ -260,6 +268,14 @@ interface RoleReceivers {
   bound: boolean;
 }
 
+/** Most severe first, then by binding and subject, so that answers do not depend on input order. */
+function byConcern(a: Receiver, b: Receiver): number {
+  return severityRank(b.facts.severity) - severityRank(a.facts.severity)
+    || compareText(bindingLabel(a.grant.binding), bindingLabel(b.grant.binding))
+    || compareText(subjectLabel(a.grant.subject), subjectLabel(b.grant.subject))
+    || a.grant.index - b.grant.index;
+}
+
 function describeReceiver(r: Receiver): string {
   const where = r.grant.namespace === undefined ? 'cluster-wide' : `in namespace ${r.grant.namespace}`;
   return `${subjectLabel(r.grant.subject)} ${where} via ${bindingLabel(r.grant.binding)}`;
@@ -282,8 +298,8 @@ function receiversDetails(receivers: readonly Receiver[]): JsonObject {
     })),
     subjects: [...new Set(receivers.map((r) => subjectLabel(r.grant.subject)))],
     bindings: [...new Set(receivers.map((r) => bindingLabel(r.grant.binding)))],
-    workloads: [...new Set(receivers.flatMap((r) => summaryOf(r.holder).workloads))],
-    exposedBy: [...new Set(receivers.flatMap((r) => summaryOf(r.holder).exposedBy))],
+    workloads: [...new Set(receivers.flatMap((r) => summaryOf(r.holder).workloads))].sort(),
+    exposedBy: [...new Set(receivers.flatMap((r) => summaryOf(r.holder).exposedBy))].sort(),
   };
 }
 
@@ -319,6 +335,7 @@ export function* permissionViolations(inventory: Inventory, base: Severity, spec
           }
         }
       }
+      memo.receivers.sort(byConcern);
       cache.set(role, memo);
     }
     return memo;

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, type Capability } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS, type Capability } from './common.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const CAPABILITIES: Capability[] = [
@@ -22,6 +22,9 @@ export default defineCheck({
     + '`bind` (bind any role) or `impersonate` (act as another user, group or service account): each is a path to cluster-admin.',
   remediation:
     'Remove these verbs; let role and binding changes go through a reviewed pipeline, and give impersonation only to an audited break-glass identity.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS + ' escalate, bind and impersonate are never below high.',
+  // Bind, impersonate and escalate, the same verbs. KSV-0043 (impersonating privileged groups only) and KSV-0050 (any RBAC write) decide other cases.
+  equivalents: ['C-0191'],
   controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
@@ -59,7 +62,7 @@ metadata: { name: impersonator }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonator }
 subjects:
   - { kind: ServiceAccount, name: gateway, namespace: edge }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]', 'rules[1]'],
       },
     ],
   },

@@ -42,8 +42,9 @@ export interface WhoCanEntry {
   via: Via[];
 }
 
+/** A rule and the roles holding it: roles sharing one rule list (members of an aggregation cycle) are indexed once. */
 interface RuleEntry {
-  role: RoleNode;
+  roles: readonly RoleNode[];
   rule: PolicyRule;
 }
 
@@ -166,13 +167,15 @@ export class RbacModel {
     }
     this.roles.push(...this.rolesByKey.values());
     resolveAggregation(this.roles.filter((r) => r.kind === 'ClusterRole'));
-    for (const role of this.roles) this.indexRules(role);
+    const byList = new Map<readonly PolicyRule[], RoleNode[]>();
+    for (const role of this.roles) push(byList, role.rules, role);
+    for (const [rules, roles] of byList) this.indexRules(rules, roles);
   }
 
-  private indexRules(role: RoleNode): void {
-    for (const rule of role.rules) {
-      if (rule.nonResourceURLs.length > 0) this.nonResource.push({ role, rule });
-      for (const entry of new Set(rule.resources)) push(this.byResource, entry, { role, rule });
+  private indexRules(rules: readonly PolicyRule[], roles: readonly RoleNode[]): void {
+    for (const rule of rules) {
+      if (rule.nonResourceURLs.length > 0) this.nonResource.push({ roles, rule });
+      for (const entry of new Set(rule.resources)) push(this.byResource, entry, { roles, rule });
     }
   }
 
@@ -230,14 +233,15 @@ export class RbacModel {
   rolesAllowing(request: AccessRequest): Set<RoleNode> {
     const roles = new Set<RoleNode>();
     if (request.type === 'nonResource') {
-      for (const { role, rule } of this.nonResource) if (ruleAllowsNonResource(rule, request)) roles.add(role);
+      for (const entry of this.nonResource) if (ruleAllowsNonResource(entry.rule, request)) for (const role of entry.roles) roles.add(role);
       return roles;
     }
     const keys = [`${request.resource}${request.subresource ? `/${request.subresource}` : ''}`, '*'];
     if (request.subresource) keys.push(`*/${request.subresource}`);
     for (const key of keys) {
-      for (const { role, rule } of this.byResource.get(key) ?? []) {
-        if (!roles.has(role) && ruleAllowsResource(rule, request)) roles.add(role);
+      for (const entry of this.byResource.get(key) ?? []) {
+        if (entry.roles.every((role) => roles.has(role)) || !ruleAllowsResource(entry.rule, request)) continue;
+        for (const role of entry.roles) roles.add(role);
       }
     }
     return roles;

@@ -39,6 +39,8 @@ export interface RoleNode {
   rules: PolicyRule[];
   labels: Record<string, string>;
   aggregated: boolean;
+  /** In a cycle of aggregated roles: `rules` is an over-approximation (every member's rules as written included). */
+  overApproximated?: boolean;
   /** Aggregated ClusterRoles whose selectors pick this role up. */
   aggregatedInto?: RoleNode[];
   /** A Kubernetes bootstrap default (rbac-defaults label, autoupdate annotation or system: prefix). */
