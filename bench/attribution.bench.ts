@@ -5,8 +5,8 @@
  * ServiceAccount (the rules are the place), cluster-wide escalate to a user, an unbound ClusterRole minting
  * tokens, a ClusterRole aggregated into the built-in view, RoleBindings to the built-in edit role and to
  * cluster-admin (the binding is the place), and exposure: LoadBalancer Services and Ingress paths to workloads,
- * SSH ports, Services selecting nothing, Ingress backends to missing Services (the Service or Ingress is the
- * place). Clean roles, bindings and Services surround them.
+ * SSH ports, Services and NetworkPolicies selecting nothing, Ingress backends to missing Services (the Service,
+ * Ingress or NetworkPolicy is the place). Clean roles, bindings and Services surround them.
  *
  * Columns per check: planted = problems of that check; recall = planted problems reported at exactly the
  * planted resource and path; attributed = findings of the check at a planted place (the rest point elsewhere,
@@ -82,6 +82,10 @@ function namespaceDocs(n: number, truth: Planted[]): string[] {
   if (n % 8 === 3) {
     docs.push(`apiVersion: v1\nkind: Service\nmetadata: { name: typo, namespace: ${ns} }\nspec: { selector: { app: wbe }, ports: [{ port: 80 }] }\n`);
     plant('network.service-selects-nothing', 'Service', ns, 'typo', 'spec.selector');
+  }
+  if (n % 5 === 2) {
+    docs.push(`apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: { name: web-typo, namespace: ${ns} }\nspec: { podSelector: { matchLabels: { app: wbe } }, ingress: [] }\n`);
+    plant('network.netpol-selects-nothing', 'NetworkPolicy', ns, 'web-typo', 'spec.podSelector');
   }
   if (n % 9 === 4) {
     docs.push(`apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: stale, namespace: ${ns} }\nspec:\n  defaultBackend: { service: { name: removed, port: { number: 80 } } }\n`);

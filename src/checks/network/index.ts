@@ -15,6 +15,7 @@ import serviceSsh from './service-ssh.js';
 import serviceSelectsNothing from './service-selects-nothing.js';
 import ingressMissingService from './ingress-missing-service.js';
 import workloadExposed from './workload-exposed.js';
+import netpolSelectsNothing from './netpol-selects-nothing.js';
 
 export const networkChecks: Check[] = [
   defaultDenyIngress,
@@ -33,4 +34,5 @@ export const networkChecks: Check[] = [
   serviceSelectsNothing,
   ingressMissingService,
   workloadExposed,
+  netpolSelectsNothing,
 ];
