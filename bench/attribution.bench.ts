@@ -10,10 +10,12 @@
  *
  * Columns per check: planted = problems of that check; recall = planted problems reported at exactly the
  * planted resource and path; attributed = findings of the check at a planted place (the rest point elsewhere,
- * or are problems the generator did not plant); ms = every check of the registry on the estate, engine included.
+ * or are problems the generator did not plant). Every check of the registry runs, engine included; timings are
+ * not given here: the resources are generated in memory, so locating related bindings tries to re-read a file that does
+ * not exist (a scan from files locates them from the position tables recorded at parse).
  */
 import type { Benchmark } from './context.js';
-import { fastestMs, generatedResources } from './measure.js';
+import { generatedResources } from './measure.js';
 import { builtinChecks } from '../src/checks/index.js';
 import { CheckSet, evaluateInventory, evaluateResource } from '../src/engine/evaluate.js';
 import { Inventory } from '../src/inventory/inventory.js';
@@ -115,10 +117,7 @@ const attributionBench: Benchmark = async (ctx) => {
   const sizes = ctx.quick ? [60] : [60, 600];
   for (const namespaces of sizes) {
     const { text, truth } = generateAttributionEstate(namespaces);
-    let findings: Finding[] = [];
-    const ms = fastestMs(ctx.quick ? 1 : 2, () => {
-      findings = runAll(text);
-    });
+    const findings = runAll(text);
     const checks = [...new Set(truth.map((t) => t.check))].sort();
     const rows = checks.map((check) => {
       const planted = new Set(truth.filter((t) => t.check === check).map((t) => t.place));
@@ -131,7 +130,7 @@ const attributionBench: Benchmark = async (ctx) => {
         attributed: reported.length === 0 ? '-' : `${((100 * attributed) / reported.length).toFixed(1)}%`,
       };
     });
-    ctx.table(`RBAC and exposure attribution, ${namespaces} namespaces (${text.split('\n---\n').length} documents, every check ${ms.toFixed(0)} ms)`, rows);
+    ctx.table(`RBAC and exposure attribution, ${namespaces} namespaces (${text.split('\n---\n').length} documents)`, rows);
   }
 };
 
