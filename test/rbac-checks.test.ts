@@ -139,8 +139,9 @@ describe('rbac checks: what is not reported', () => {
     assert.equal(anonSecrets[0]!.severityReason, undefined, 'the catalogue severity: nothing to explain');
     const escalator = `${H}\nkind: ClusterRole\nmetadata: { name: esc }\nrules:\n  - { apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, bind] }\n  - { apiGroups: [''], resources: [users, groups], verbs: [impersonate] }\n---\n`;
     const human = run('rbac.escalation-verbs', escalator + crb('e', 'esc', '{ kind: User, name: dave }'));
-    assert.deepEqual(human.map((f) => `${f.path} ${f.severity}`), ['rules[0] high', 'rules[1] high'], 'a person cluster-wide is not medium');
+    assert.deepEqual(human.map((f) => `${f.path} ${f.severity}`), ['rules[0] high', 'rules[1] critical'], 'a person cluster-wide is not medium');
     assert.equal(human[0]!.severityReason, undefined, 'kept at the catalogue severity');
+    assert.match(human[1]!.severityReason ?? '', /critical: impersonating any group includes system:masters/);
     const unbound = run('rbac.escalation-verbs', escalator);
     assert.deepEqual(unbound.map((f) => f.severity), ['high', 'high'], 'unbound, still high');
   });

@@ -90,6 +90,8 @@ export interface PermissionSpec {
   reachShift?: boolean;
   /** The lowest severity a finding of the check may have, whatever the adjustments. */
   floor?: SeverityFloor;
+  /** A higher floor for a granted rule that is worse than the check's usual case (impersonating any group). */
+  ruleFloor?(rule: PolicyRule): SeverityFloor | undefined;
 }
 
 function inReach(grant: Grant, reach: PermissionSpec['reach']): boolean {
@@ -374,19 +376,20 @@ function ruleViolation(
     };
   }
   const worst = mostSevere(found.receivers);
+  const { severity, reasons } = floored(worst.facts.severity, worst.reasons, spec.ruleFloor?.(rule));
   Object.assign(details, receiversDetails(found.receivers));
   details.reach = found.receivers.some((r) => r.grant.namespace === undefined) ? 'cluster' : 'namespace';
   const shown = found.receivers.slice(0, MESSAGE_RECEIVERS).map(describeReceiver).join(', ');
   const more = found.receivers.length > MESSAGE_RECEIVERS ? ` and ${found.receivers.length - MESSAGE_RECEIVERS} more` : '';
   const violation: InventoryViolation = {
-    resource: role.resource, path: `rules[${index}]`, severity: worst.facts.severity, details,
+    resource: role.resource, path: `rules[${index}]`, severity, details,
     message: `${what}; granted to ${shown}${more}${holderText(worst.grant, worst.holder)}`,
     related: found.receivers.flatMap((r) => (r.grant.binding.resource ? [{
       resource: r.grant.binding.resource, path: `subjects[${r.grant.index}]`,
       message: `grants ${roleLabel(r.grant.role)} to ${describeReceiver(r)}`,
     }] : [])),
   };
-  const reason = reasonText(base, worst.facts.severity, worst.reasons, `most severe grant: ${describeReceiver(worst)}`);
+  const reason = reasonText(base, severity, reasons, `most severe grant: ${describeReceiver(worst)}`);
   if (reason) violation.severityReason = reason;
   return violation;
 }
