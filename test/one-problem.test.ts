@@ -3,8 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runChecks } from './support/run-checks.js';
 import { builtinChecks } from '../src/checks/index.js';
-import { PostureTally } from '../src/posture/posture.js';
-import { makeConfig } from '../src/isms/config.js';
+import { EvaluationRecorder } from '../src/engine/evaluation.js';
 
 const POD = `apiVersion: v1
 kind: Pod
@@ -54,15 +53,12 @@ describe('one problem, one finding', () => {
     assert.ok(pssOnly.some((f) => f.path === 'spec.containers[0].securityContext.privileged' && f.checkId === 'pss.baseline' && f.rules === undefined));
   });
 
-  it('posture counts the merged finding as a failure of every check it lists, and once per control', () => {
-    const tally = new PostureTally(builtinChecks, makeConfig({}));
+  it('the evaluation record (which posture reads) counts the merged finding once for each check it lists', () => {
+    const recorder = new EvaluationRecorder(builtinChecks, [], true);
     const [privileged] = at('spec.containers[0].securityContext.privileged');
-    tally.finding(privileged!);
-    const control = tally.controls().find((c) => c.id === privileged!.controls.iso27001[0])!;
-    assert.equal(control.findings, 1);
-    for (const id of privileged!.rules!) {
-      const mapped = tally.controls().filter((c) => c.checks.includes(id));
-      assert.ok(mapped.every((c) => c.checksFailed.includes(id)), id);
-    }
+    recorder.finding(privileged!);
+    const byCheck = new Map(recorder.record().checks.map((c) => [c.check, c.findings]));
+    for (const id of privileged!.rules!) assert.deepEqual(byCheck.get(id), { critical: 1 }, id);
+    assert.equal([...byCheck.values()].filter((f) => Object.keys(f).length > 0).length, privileged!.rules!.length);
   });
 });

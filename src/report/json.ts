@@ -100,7 +100,7 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
         },
         controls: outcome.controls.map(controlJson),
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)}}\n`);
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}}\n`);
       outOfScope.length = 0;
     },
   };

@@ -22,7 +22,7 @@ export default defineCheck({
     'Services, Secrets, roles and bindings in the default namespace are shared with everything deployed there without thought: '
     + 'ownership, RBAC, quotas and network policies cannot be drawn around them.',
   remediation: 'Move the object into the namespace of the application or team that owns it.',
-  controls: { iso27001: ['A.5.9', 'A.8.9'], cis: ['5.7.4'], nsa: ['Namespaces'] },
+  controls: { iso27001: ['A.8.9'], cis: ['5.7.4'], nsa: ['Namespaces'] },
   equivalents: ['C-0212'],
   *check(resource) {
     if (resource.namespace !== 'default' || isBuiltIn(resource.kind, resource.name)) return;

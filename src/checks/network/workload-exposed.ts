@@ -41,7 +41,7 @@ export default defineCheck({
     'Every LoadBalancer or NodePort Service and every Ingress path is an entry point from outside: the attack surface an ISMS must '
     + 'know, own and review. The finding is on the Service or Ingress that opens the path, naming the workloads behind it.',
   remediation: 'Confirm the exposure is intended and owned; restrict it (loadBalancerSourceRanges, Ingress authentication, TLS) or make the Service ClusterIP.',
-  controls: { iso27001: ['A.8.20', 'A.8.22', 'A.5.9'], nsa: ['Network separation and hardening'] },
+  controls: { iso27001: ['A.8.20', 'A.8.22'], nsa: ['Network separation and hardening'] },
   equivalents: ['C-0256'],
   check: (inventory) => violations(inventory),
   examples: {

@@ -89,7 +89,7 @@ export default defineCheck({
   remediation: 'Bind named users, groups or service accounts instead; keep anonymous authentication disabled or limited to health endpoints.',
   severityAdjustments: 'critical when unauthenticated clients get more than discovery, high otherwise; a RoleBinding confining the grant to one namespace lowers it by one level, never below high.',
   equivalents: ['C-0262', 'KSV-0122', 'C-0265'],
-  controls: { iso27001: ['A.5.15', 'A.8.3'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.5.15', 'A.8.3', 'A.8.5'], 'nist-800-190': ['4.3.2'], nsa: [NSA_RBAC] },
   check: (inventory) => violations(inventory),
   examples: {
     valid: [

@@ -18,7 +18,7 @@ export default defineCheck({
     'Bind a role listing only the verbs and resources the subject needs; keep break-glass administration in system:masters credentials held offline.',
   severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
   equivalents: ['C-0185', 'KSV-0111'],
-  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15', 'A.5.18'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* bindingViolations(inventory, SEVERITY, {
       skipAdminEquivalent: false,

@@ -34,7 +34,7 @@ export default defineCheck({
   severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS + ' escalate, bind and impersonate are never below high; a bound rule impersonating any group (system:masters among them) is critical.',
   // Bind, impersonate and escalate, the same verbs. KSV-0043 (impersonating privileged groups only) and KSV-0050 (any RBAC write) decide other cases.
   equivalents: ['C-0191'],
-  controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.18'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
       floor: { severity: 'high', reason: 'kept at high: escalate, bind and impersonate (groups include system:masters) each lead to cluster-admin' },

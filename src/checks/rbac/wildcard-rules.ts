@@ -45,7 +45,7 @@ export default defineCheck({
   remediation: 'List the verbs and resources explicitly; split broad roles by task.',
   // A `*` verb (KSV-0045) or a `*` resource (KSV-0046 ClusterRoles, KSV-0112 Roles), each reported at its field.
   equivalents: ['C-0187', 'KSV-0045', 'KSV-0046', 'KSV-0112'],
-  controls: { iso27001: ['A.5.15', 'A.8.2'], cis: ['5.1.3'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.5.15', 'A.5.18', 'A.8.2'], cis: ['5.1.3'], nsa: [NSA_RBAC] },
   check: (inventory) => violations(inventory),
   examples: {
     valid: [
