@@ -309,7 +309,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.5': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'People reach the API server through SSO with multi-factor authentication, without anonymous access or static token files; workloads use short-lived projected tokens rather than long-lived token Secrets.',
-    automated: '`rbac.anonymous-access` flags rights granted to unauthenticated users (`system:anonymous`, `system:unauthenticated`). The authentication configuration of the API server and the identity provider is not in the manifests and is not checked. `workload.ssh-port`, `network.service-ssh` add evidence of the same.',
+    automated: '`rbac.anonymous-access` flags rights granted to unauthenticated users (`system:anonymous`, `system:unauthenticated`). The authentication configuration of the API server and the identity provider is not in the manifests and is not checked. `network.service-ssh` adds evidence of the same.',
     manual: 'Identity provider configuration showing multi-factor authentication for cluster access.',
     coverage: 'partial',
   },
