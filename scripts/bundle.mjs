@@ -32,6 +32,8 @@ await build({
   // The sources are ES modules: their import.meta.url is the bundle's own URL.
   define: { 'import.meta.url': '__annexaModuleUrl' },
   banner: { js: "const __annexaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // Loaded only when an evidence store is opened: a native addon, and the PostgreSQL client.
+  external: ['better-sqlite3', 'pg', 'pg-native'],
   logLevel: 'warning',
 });
 

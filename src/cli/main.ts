@@ -8,11 +8,14 @@ import { soaCommand } from './soa.js';
 import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
+import { evidenceCommand } from './evidence.js';
+import { ismsCommand } from './isms.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
+import { EvidenceError } from '../evidence/types.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')
@@ -80,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof WriteError || error instanceof OutputError) {
+    if (error instanceof UsageError || error instanceof WriteError || error instanceof OutputError || error instanceof EvidenceError) {
       process.stderr.write(`annexa: ${terminalSafe(error.message)}\n`);
       return EXIT.error;
     }

@@ -10,6 +10,7 @@ import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../posture/outcome.js';
 import type { ControlRefs, Finding, InputError, Location, RelatedLocation, Severity } from '../resources/types.js';
 import { formatRef, severityRank } from '../resources/types.js';
+import { exceptionText } from '../engine/exceptions.js';
 import type { ReporterFactory } from './reporter.js';
 import { controlsText, frameworkLabel } from './table.js';
 
@@ -178,6 +179,7 @@ function sarifResult(finding: Finding, ruleIndex: number, root: string): SarifRe
     },
     ...(finding.related ? { relatedLocations: relatedLocations(finding.related, root) } : {}),
     ...(finding.outOfScope ? { suppressions: [{ kind: 'external' as const, justification: finding.outOfScope.reason }] } : {}),
+    ...(finding.excepted ? { suppressions: [{ kind: 'external' as const, justification: exceptionText(finding.excepted) }] } : {}),
   };
 }
 

@@ -105,6 +105,10 @@ export interface Finding {
   rules?: string[];
   /** Other places the finding involves (the bindings and subjects that receive an RBAC rule). */
   related?: RelatedLocation[];
+  /** An active exception (annexa.yaml `exceptions`) accepts this finding: reported, not failing. */
+  excepted?: ExceptionRef;
+  /** The exception that covered this finding has expired: it fails again. */
+  exceptionExpired?: ExceptionRef;
 }
 
 /** A place a finding involves besides its own location (SARIF relatedLocations). */
@@ -113,6 +117,16 @@ export interface RelatedLocation {
   path: string;
   location?: Location;
   message: string;
+}
+
+/** A risk acceptance as findings carry it. */
+export interface ExceptionRef {
+  check: string;
+  justification: string;
+  approvedBy: string;
+  /** YYYY-MM-DD: the last day the exception applies. */
+  expires: string;
+  ticket?: string;
 }
 
 export interface InputError {
