@@ -69,6 +69,7 @@ function checkSection(check: Check): string[] {
     if (refs && refs.length > 0) lines.push(`- ${label}: ${md(refs.join('; '))}`);
   }
   if (check.equivalents && check.equivalents.length > 0) lines.push(`- Equivalents: ${check.equivalents.join(', ')}`);
+  if (check.severityAdjustments) lines.push(`- Severity adjustments: ${md(check.severityAdjustments)}`);
   if (check.references && check.references.length > 0) lines.push(`- References: ${check.references.map(md).join(', ')}`);
   lines.push('', `Rationale: ${md(check.rationale)}`, '', `Remediation: ${md(check.remediation)}`, '');
   return lines;

@@ -38,7 +38,11 @@ function service(ns: string, name: string, type: string, app: string): string {
   return `apiVersion: v1\nkind: Service\nmetadata: { name: ${name}, namespace: ${ns} }\nspec: { type: ${type}, selector: { app: ${app} } }\n---\n`;
 }
 
-const bySubject = (findings: Finding[]) => Object.fromEntries(findings.map((f) => [String(f.details?.subject), f.severity]));
+interface ReceiverJson { subject: string; binding: string; reach: string; holder: string; severity: string }
+const receiversOf = (finding: Finding | undefined): ReceiverJson[] => (finding?.details?.receivers ?? []) as unknown as ReceiverJson[];
+/** Severity of each grant of a rule finding, by binding name. */
+const byBinding = (finding: Finding | undefined) => Object.fromEntries(receiversOf(finding).map((r) => [r.binding.split('/').pop(), r.severity]));
+const bySubject = (finding: Finding | undefined) => Object.fromEntries(receiversOf(finding).map((r) => [r.subject, r.severity]));
 
 describe('rbac checks: severity reflects reach and holder', () => {
   const estate = SECRET_READER
@@ -53,23 +57,32 @@ describe('rbac checks: severity reflects reach and holder', () => {
 
   it('exposed workload > workload cluster-wide > workload in a namespace ≈ human group cluster-wide > human in a namespace', () => {
     const findings = run('rbac.secrets-read', estate);
-    const byBinding = Object.fromEntries(findings.map((f) => [f.resource.name, f.severity]));
-    assert.deepEqual(byBinding, {
+    assert.deepEqual(findings.map((f) => `${f.resource.kind}/${f.resource.name} ${f.path}`), ['ClusterRole/secret-reader rules[0]'], 'one finding, on the rule');
+    assert.deepEqual(byBinding(findings[0]), {
       exposed: 'critical', internal: 'high', 'internal-ns': 'medium', humans: 'medium', 'human-ns': 'low', everyone: 'critical',
     });
+    assert.equal(findings[0]!.severity, 'critical', 'the most severe grant decides');
+    assert.match(findings[0]!.severityReason ?? '', /high → critical \(most severe grant: Group:system:serviceaccounts .*\): \+1: system:serviceaccounts is a group of many identities/);
+  });
+
+  it('names every binding subject receiving the rule in related[], located at the subject', () => {
+    const [finding] = run('rbac.secrets-read', estate);
+    assert.deepEqual(finding!.related!.map((r) => `${r.resource.name} ${r.path}`),
+      ['everyone subjects[0]', 'exposed subjects[0]', 'internal subjects[0]', 'humans subjects[0]', 'internal-ns subjects[0]', 'human-ns subjects[0]'],
+      'most severe first, then by binding');
+    assert.ok(finding!.related!.every((r) => typeof r.location?.line === 'number'));
+    assert.match(finding!.message, /^ClusterRole\/secret-reader rules\[0\] allows get,list secrets; granted to .* and 3 more/);
   });
 
   it('details and message name reach, holder, workloads and exposure', () => {
-    const exposed = run('rbac.secrets-read', estate).find((f) => f.resource.name === 'exposed')!;
-    assert.equal(exposed.details?.reach, 'cluster');
-    assert.equal(exposed.details?.holder, 'exposed-workload');
-    assert.deepEqual(exposed.details?.workloads, ['Deployment/shop/web']);
-    assert.deepEqual(exposed.details?.exposedBy, ['Service/shop/web (LoadBalancer)']);
-    assert.match(exposed.message, /cluster-wide via ClusterRole\/secret-reader \(ClusterRoleBinding\/exposed\); held by Deployment\/shop\/web, exposed by Service\/shop\/web/);
-    const ns = run('rbac.secrets-read', estate).find((f) => f.resource.name === 'internal-ns')!;
-    assert.equal(ns.details?.reach, 'namespace');
-    assert.equal(ns.details?.namespace, 'shop');
-    assert.equal(ns.path, 'subjects[0]');
+    const [finding] = run('rbac.secrets-read', estate);
+    assert.equal(finding!.details?.reach, 'cluster');
+    const exposed = receiversOf(finding).find((r) => r.binding === 'ClusterRoleBinding/exposed')!;
+    assert.deepEqual(exposed, { subject: 'ServiceAccount:shop/web', binding: 'ClusterRoleBinding/exposed', reach: 'cluster', holder: 'exposed-workload', severity: 'critical' });
+    assert.deepEqual(finding!.details?.workloads, ['Deployment/shop/web', 'Deployment/shop/worker']);
+    assert.deepEqual(finding!.details?.exposedBy, ['Service/shop/web (LoadBalancer)']);
+    assert.match(finding!.message, /ServiceAccount:shop\/web cluster-wide via ClusterRoleBinding\/exposed/);
+    assert.equal(receiversOf(finding).find((r) => r.binding === 'RoleBinding/shop/internal-ns')?.reach, 'namespace');
   });
 
   it('an Ingress backend exposes the pods of its (ClusterIP) Service; the default service account is used when none is set', () => {
@@ -77,15 +90,15 @@ describe('rbac checks: severity reflects reach and holder', () => {
       + `apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: { name: api, namespace: shop }\nspec:\n  rules:\n    - http:\n        paths:\n          - { path: /, pathType: Prefix, backend: { service: { name: api, port: { number: 80 } } } }\n---\n`
       + rb('shop', 'default-reads', 'secret-reader', '{ kind: ServiceAccount, name: default, namespace: shop }');
     const [finding] = run('rbac.secrets-read', yaml);
-    assert.equal(finding?.details?.holder, 'exposed-workload');
+    assert.equal(receiversOf(finding)[0]?.holder, 'exposed-workload');
     assert.deepEqual(finding?.details?.exposedBy, ['Ingress/shop/api → Service/shop/api']);
     assert.equal(finding?.severity, 'high', 'namespace reach (-1), exposed holder (+1)');
   });
 
   it('pods owned by a workload of the input are counted as that workload', () => {
     const pod = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: worker-abc\n  namespace: shop\n  ownerReferences: [{ apiVersion: apps/v1, kind: Deployment, name: worker, controller: true, uid: x }]\nspec:\n  serviceAccountName: worker\n  containers: [{ name: app, image: nginx }]\n---\n`;
-    const found = run('rbac.secrets-read', estate + pod).find((f) => f.resource.name === 'internal')!;
-    assert.deepEqual(found.details?.workloads, ['Deployment/shop/worker']);
+    const [found] = run('rbac.secrets-read', estate + pod);
+    assert.deepEqual(found!.details?.workloads, ['Deployment/shop/web', 'Deployment/shop/worker']);
   });
 
   it('a rule limited by resourceNames is one level lower', () => {
@@ -107,13 +120,49 @@ describe('rbac checks: what is not reported', () => {
     assert.deepEqual(run('rbac.cluster-admin-binding', yaml).map((f) => f.resource.name), ['admins']);
   });
 
-  it('anonymous: system:authenticated with discovery only is fine; unauthenticated discovery is medium, more is critical', () => {
+  it('anonymous: system:authenticated with discovery only is fine; unauthenticated discovery is high, more is critical', () => {
     const discovery = `${H}\nkind: ClusterRole\nmetadata: { name: disco }\nrules:\n  - { nonResourceURLs: [/version, /healthz], verbs: [get] }\n---\n`;
     assert.deepEqual(run('rbac.anonymous-access', discovery + crb('a', 'disco', '{ kind: Group, name: system:authenticated }')), []);
     const anon = run('rbac.anonymous-access', discovery + crb('b', 'disco', '{ kind: User, name: system:anonymous }'));
-    assert.deepEqual(anon.map((f) => f.severity), ['medium']);
+    assert.deepEqual(anon.map((f) => f.severity), ['high'], 'never below high for anonymous');
     const more = run('rbac.anonymous-access', SECRET_READER + rb('shop', 'c', 'secret-reader', '{ kind: Group, name: system:unauthenticated }'));
     assert.deepEqual(more.map((f) => f.severity), ['high'], 'critical, one level lower for a namespace');
+    const authenticated = run('rbac.anonymous-access', SECRET_READER + rb('shop', 'd', 'secret-reader', '{ kind: Group, name: system:authenticated }'));
+    assert.deepEqual(authenticated.map((f) => [f.severity, f.severityReason]), [['high',
+      'critical → high: -1: all authenticated users, not anonymous ones; -1: confined to namespace shop (RoleBinding); kept at high or above: granted to anonymous or all authenticated users']],
+    'high, and the namespace does not lower it');
+  });
+
+  it('anything granted to anonymous or all authenticated users is never below high, nor escalate/bind/impersonate', () => {
+    const anonSecrets = run('rbac.secrets-read', SECRET_READER + rb('shop', 'a', 'secret-reader', '{ kind: User, name: system:anonymous }'));
+    assert.deepEqual(anonSecrets.map((f) => f.severity), ['high']);
+    assert.equal(anonSecrets[0]!.severityReason, undefined, 'the catalogue severity: nothing to explain');
+    const escalator = `${H}\nkind: ClusterRole\nmetadata: { name: esc }\nrules:\n  - { apiGroups: [rbac.authorization.k8s.io], resources: [clusterroles], verbs: [escalate, bind] }\n  - { apiGroups: [''], resources: [users, groups], verbs: [impersonate] }\n---\n`;
+    const human = run('rbac.escalation-verbs', escalator + crb('e', 'esc', '{ kind: User, name: dave }'));
+    assert.deepEqual(human.map((f) => `${f.path} ${f.severity}`), ['rules[0] high', 'rules[1] critical'], 'a person cluster-wide is not medium');
+    assert.equal(human[0]!.severityReason, undefined, 'kept at the catalogue severity');
+    assert.match(human[1]!.severityReason ?? '', /critical: impersonating any group includes system:masters/);
+    const unbound = run('rbac.escalation-verbs', escalator);
+    assert.deepEqual(unbound.map((f) => f.severity), ['high', 'high'], 'unbound, still high');
+  });
+
+  it('a rule nobody binds is reported one level lower, and says so', () => {
+    const [finding, ...rest] = run('rbac.secrets-read', SECRET_READER);
+    assert.equal(rest.length, 0);
+    assert.equal(finding!.path, 'rules[0]');
+    assert.equal(finding!.severity, 'medium');
+    assert.equal(finding!.details?.reach, 'unbound');
+    assert.match(finding!.message, /no binding in the input grants it/);
+    assert.match(finding!.severityReason ?? '', /not bound by any binding in the input/);
+  });
+
+  it('a binding to a built-in role (edit) is reported on the binding; a rule aggregated into a bound role on the rule', () => {
+    const edit = run('rbac.secrets-read', rb('shop', 'devs', 'edit', '{ kind: Group, name: devs }'));
+    assert.deepEqual(edit.map((f) => `${f.resource.name} ${f.path} ${f.severity}`), ['devs subjects[0] low']);
+    const aggregated = `${H}\nkind: ClusterRole\nmetadata: { name: extra-secrets, labels: { rbac.authorization.k8s.io/aggregate-to-view: "true" } }\nrules:\n  - { apiGroups: [''], resources: [secrets], verbs: [list] }\n---\n`;
+    const viaView = run('rbac.secrets-read', aggregated + crb('viewers', 'view', '{ kind: ServiceAccount, name: web, namespace: shop }'));
+    assert.deepEqual(viaView.map((f) => `${f.resource.name} ${f.path}`), ['extra-secrets rules[0]'], 'the built-in view picks the rule up; the rule is what to change');
+    assert.deepEqual(receiversOf(viaView[0]).map((r) => r.binding), ['ClusterRoleBinding/viewers']);
   });
 
   it('kube-system workloads: only grants reaching kube-system (there, or cluster-wide)', () => {
@@ -121,13 +170,14 @@ describe('rbac checks: what is not reported', () => {
     assert.deepEqual(run('rbac.kube-system-workloads', creator + rb('shop', 'x', 'pod-creator', '{ kind: User, name: u }')), []);
     const found = run('rbac.kube-system-workloads', creator + rb('kube-system', 'y', 'pod-creator', '{ kind: ServiceAccount, name: ci, namespace: ci }')
       + crb('z', 'pod-creator', '{ kind: ServiceAccount, name: ci, namespace: ci }'));
-    assert.deepEqual(bySubject(found), { 'ServiceAccount:ci/ci': 'high' });
-    assert.equal(found.length, 2);
+    assert.equal(found.length, 1);
+    assert.deepEqual(bySubject(found[0]), { 'ServiceAccount:ci/ci': 'high' });
+    assert.equal(receiversOf(found[0]).length, 2);
   });
 
   it('cluster-scoped risks (nodes/proxy, CSR approval, webhooks) ignore RoleBindings, which cannot grant them', () => {
     const role = `${H}\nkind: ClusterRole\nmetadata: { name: np }\nrules:\n  - { apiGroups: [''], resources: [nodes/proxy], verbs: [get] }\n---\n`;
-    assert.deepEqual(run('rbac.nodes-proxy', role + rb('shop', 'x', 'np', '{ kind: User, name: u }')), []);
+    assert.deepEqual(run('rbac.nodes-proxy', role + rb('shop', 'x', 'np', '{ kind: User, name: u }')), [], 'bound, but only where it grants nothing');
     assert.equal(run('rbac.nodes-proxy', role + crb('x', 'np', '{ kind: User, name: u }')).length, 1);
   });
 
@@ -163,7 +213,9 @@ describe('rbac checks: what is not reported', () => {
     let yaml = SECRET_READER;
     for (let i = 0; i < 2000; i += 1) yaml += rb(`ns${i % 50}`, `b${i}`, 'secret-reader', `{ kind: ServiceAccount, name: sa${i}, namespace: ns${i % 50} }`);
     const findings = runChecks(rbacChecks, yaml);
-    assert.equal(findings.filter((f) => f.checkId === 'rbac.secrets-read').length, 2000);
+    const [secrets, ...others] = findings.filter((f) => f.checkId === 'rbac.secrets-read');
+    assert.equal(others.length, 0, 'one finding on the rule');
+    assert.equal(secrets!.related!.length, 2000, 'naming every grant');
   });
 });
 
@@ -212,12 +264,9 @@ describe('rbac checks: duplicated manifests', () => {
   it('a role repeating a rule reports it once', () => {
     const role = `${H}\nkind: ClusterRole\nmetadata: { name: reader }\nrules:\n${"  - { apiGroups: [''], resources: [secrets], verbs: [get] }\n".repeat(500)}---\n`;
     const findings = runChecks(rbacChecks, role + crb('r', 'reader', '{ kind: User, name: u }') + crb('a', 'reader', '{ kind: Group, name: system:unauthenticated }'));
-    const byCheck = Object.fromEntries(findings.map((f) => [`${f.checkId} ${f.resource.name}`, f.details?.grants]));
-    assert.deepEqual(byCheck, {
-      'rbac.secrets-read r': ['get secrets (core)'],
-      'rbac.secrets-read a': ['get secrets (core)'],
-      'rbac.anonymous-access a': ['get secrets (core)'],
-    });
+    const byCheck = findings.map((f) => `${f.checkId} ${f.resource.name} ${f.path} ${JSON.stringify(f.details?.grants)}`);
+    assert.equal(byCheck.filter((f) => f.startsWith('rbac.secrets-read')).length, 500, 'each rule of the role is where to change it');
+    assert.ok(byCheck.includes('rbac.anonymous-access a subjects[0] ["get secrets (core)"]'));
     const anonymous = findings.find((f) => f.checkId === 'rbac.anonymous-access')!;
     assert.match(anonymous.message, /is granted get secrets \(core\) cluster-wide/);
   });
@@ -225,7 +274,7 @@ describe('rbac checks: duplicated manifests', () => {
   it('who-can and subject answers list each grant once', () => {
     const model = RbacModel.fromResources(parseResources(copies + crb('ghost', 'not-here', '{ kind: ServiceAccount, name: web, namespace: shop }').repeat(COPIES)));
     const who = whoCanAnswer(model, { type: 'resource', verb: 'delete', apiGroup: '', resource: 'pods' }, { type: 'all' });
-    assert.deepEqual(who.subjects, [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop', via: [{ binding: 'RoleBinding/shop/web', role: 'ClusterRole/cluster-admin', namespace: 'shop' }] }]);
+    assert.deepEqual(who.subjects.filter((s) => s.name !== 'system:masters'), [{ kind: 'ServiceAccount', name: 'web', namespace: 'shop', via: [{ binding: 'RoleBinding/shop/web', role: 'ClusterRole/cluster-admin', namespace: 'shop' }] }]);
     assert.deepEqual(who.unresolvedBindings, ['ClusterRoleBinding/ghost → ClusterRole/not-here']);
     const subject = subjectAnswer(model, { kind: 'ServiceAccount', namespace: 'shop', name: 'web' }, []);
     assert.equal(subject.namespaces.shop!.length, 1, 'the resource rule of cluster-admin (a RoleBinding grants no URL)');

@@ -62,9 +62,11 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 
 interface WhoCanJson {
   verb: string; resource: string; namespace: string | null;
-  subjects: Array<{ kind: string; name: string; namespace?: string; via: Array<{ binding: string; role: string; namespace?: string }> }>;
+  subjects: Array<{ kind: string; name: string; namespace?: string; via: Array<{ binding: string; role: string; namespace?: string; builtin?: true }> }>;
   unresolvedBindings: string[]; errors: unknown[];
 }
+
+const MASTERS = { kind: 'Group', name: 'system:masters', via: [{ binding: 'ClusterRoleBinding/cluster-admin', role: 'ClusterRole/cluster-admin', builtin: true }] };
 
 describe('annexa rbac who-can', () => {
   it('-n NS: ClusterRoleBindings and the namespace\'s RoleBindings, groups as subjects, with via', async () => {
@@ -76,6 +78,7 @@ describe('annexa rbac who-can', () => {
     assert.equal(answer.namespace, 'shop');
     assert.deepEqual(answer.subjects, [
       { kind: 'Group', name: 'sre', via: [{ binding: 'RoleBinding/shop/sre-debug', role: 'ClusterRole/debugger', namespace: 'shop' }] },
+      MASTERS,
       { kind: 'Group', name: 'system:serviceaccounts', via: [{ binding: 'ClusterRoleBinding/all-sa-list', role: 'ClusterRole/debugger' }] },
       { kind: 'ServiceAccount', name: 'web', namespace: 'shop', via: [{ binding: 'RoleBinding/shop/sre-debug', role: 'ClusterRole/debugger', namespace: 'shop' }] },
     ]);
@@ -85,16 +88,16 @@ describe('annexa rbac who-can', () => {
   it('without -n: cluster-wide access only; -A: every namespace, each grant with its namespace', async () => {
     const cluster = JSON.parse((await cli(['who-can', 'create', 'pods/exec', estate, '-o', 'json'])).out) as WhoCanJson;
     assert.equal(cluster.namespace, null);
-    assert.deepEqual(cluster.subjects.map((s) => s.name), ['system:serviceaccounts']);
+    assert.deepEqual(cluster.subjects.map((s) => s.name), ['system:masters', 'system:serviceaccounts']);
     const all = JSON.parse((await cli(['who-can', 'create', 'pods/exec', '-A', estate, '-o', 'json'])).out) as WhoCanJson;
     assert.equal(all.namespace, '*');
-    assert.deepEqual(all.subjects.map((s) => s.via.map((v) => v.namespace ?? '(cluster)')), [['shop'], ['(cluster)'], ['shop']]);
+    assert.deepEqual(all.subjects.map((s) => s.via.map((v) => v.namespace ?? '(cluster)')), [['shop'], ['(cluster)'], ['(cluster)'], ['shop']]);
   });
 
   it('prints a table', async () => {
     const { code, out } = await cli(['who-can', 'get', 'pods', '-n', 'shop', estate]);
     assert.equal(code, 0);
-    assert.match(out, /^Who can get pods in namespace shop: 3 subject\(s\)/);
+    assert.match(out, /^Who can get pods in namespace shop: 4 subject\(s\)/);
     assert.match(out, /SUBJECT\s+NAMESPACE\s+BINDING\s+ROLE/);
     assert.match(out, /ServiceAccount shop\/web\s+shop\s+RoleBinding\/shop\/sre-debug\s+ClusterRole\/debugger/);
     assert.match(out, /1 binding\(s\) reference roles not in the input/);
@@ -106,7 +109,7 @@ describe('annexa rbac who-can', () => {
     Object.defineProperty(process, 'stdin', { value: stdin, configurable: true });
     try {
       const answer = JSON.parse((await cli(['who-can', 'list', 'pods', '-', '-o', 'json'])).out) as WhoCanJson;
-      assert.deepEqual(answer.subjects.map((s) => s.name), ['system:serviceaccounts']);
+      assert.deepEqual(answer.subjects.map((s) => s.name), ['system:masters', 'system:serviceaccounts']);
     } finally {
       Object.defineProperty(process, 'stdin', original);
     }
@@ -116,6 +119,26 @@ describe('annexa rbac who-can', () => {
     const answer = JSON.parse((await cli(['who-can', 'escalate', 'clusterroles', join(conformanceDir, 'rbac'), '-o', 'json'])).out) as WhoCanJson;
     assert.deepEqual(answer.subjects.map((s) => `${s.kind}:${s.namespace ? `${s.namespace}/` : ''}${s.name}`),
       ['Group:system:masters', 'ServiceAccount:kube-system/clusterrole-aggregation-controller']);
+  });
+
+  it('a binding to the built-in edit role answers with its Secret access; a cycle of aggregated roles is flagged as over-approximated', async () => {
+    const H = 'apiVersion: rbac.authorization.k8s.io/v1';
+    const pair = (a: string, b: string) => `${H}\nkind: ClusterRole\nmetadata: { name: ${a}, labels: { id: ${a} } }\n`
+      + `aggregationRule: { clusterRoleSelectors: [ { matchLabels: { id: ${b} } } ] }\nrules: [ { apiGroups: [''], resources: [secrets], verbs: [get] } ]\n---\n`;
+    const tree = tempTree({
+      'edit.yaml': `${H}\nkind: RoleBinding\nmetadata: { name: devs, namespace: shop }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }\nsubjects: [ { kind: Group, name: devs } ]\n`,
+      'cycle.yaml': `${pair('a', 'b')}${pair('b', 'a')}${H}\nkind: ClusterRoleBinding\nmetadata: { name: a }\nroleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: a }\nsubjects: [ { kind: User, name: alice } ]\n`,
+    });
+    const edit = JSON.parse((await cli(['who-can', 'get', 'secrets', '-n', 'shop', join(tree, 'edit.yaml'), '-o', 'json'])).out) as WhoCanJson & { baseline: string };
+    assert.deepEqual(edit.subjects.map((s) => `${s.kind}:${s.name} ${s.via.map((v) => v.role).join()}`), ['Group:devs ClusterRole/edit', 'Group:system:masters ClusterRole/cluster-admin']);
+    assert.deepEqual(edit.unresolvedBindings, []);
+    assert.equal(edit.baseline, 'v1.33');
+    const cycle = JSON.parse((await cli(['who-can', 'get', 'secrets', join(tree, 'cycle.yaml'), '-o', 'json'])).out) as WhoCanJson & { overApproximated: string[] };
+    assert.deepEqual(cycle.subjects.map((s) => s.name), ['system:masters', 'alice']);
+    assert.deepEqual(cycle.overApproximated, ['ClusterRole/a']);
+    const table = (await cli(['who-can', 'get', 'secrets', join(tree, 'cycle.yaml')])).out;
+    assert.match(table, /Over-approximated: ClusterRole\/a aggregate each other in a cycle/);
+    assert.match(table, /ClusterRoleBinding\/cluster-admin \(built in\)/);
   });
 
   it('resolves the API group: well-known resources, resource.group, --api-group, core otherwise', () => {
@@ -147,7 +170,7 @@ describe('annexa rbac who-can', () => {
     const { code, out } = await cli(['who-can', 'list', 'pods', estate, join(dir, 'broken.yaml'), join(dir, 'missing.yaml'), '-o', 'json']);
     assert.equal(code, 2);
     const answer = JSON.parse(out) as WhoCanJson;
-    assert.equal(answer.subjects.length, 1, 'the readable file was answered');
+    assert.equal(answer.subjects.length, 2, 'the readable file was answered (system:masters, built in, and the input\'s group)');
     assert.equal(answer.errors.length, 2);
   });
 });
@@ -167,7 +190,8 @@ describe('annexa rbac subject', () => {
     const answer = JSON.parse(out) as SubjectJson;
     assert.deepEqual(answer.subject, { kind: 'ServiceAccount', name: 'web', namespace: 'shop' });
     assert.deepEqual(answer.groups, ['system:serviceaccounts', 'system:serviceaccounts:shop', 'system:authenticated']);
-    assert.deepEqual(answer.cluster.map((r) => `${r.verbs.join(',')} ${r.resources?.join(',')} as ${r.via[0]!.as}`),
+    const fromInput = answer.cluster.filter((r) => r.via.some((v) => !v.binding.startsWith('ClusterRoleBinding/system:')));
+    assert.deepEqual(fromInput.map((r) => `${r.verbs.join(',')} ${r.resources?.join(',')} as ${r.via[0]!.as}`),
       ['create pods/exec as Group:system:serviceaccounts', 'get,list pods as Group:system:serviceaccounts']);
     assert.deepEqual(Object.keys(answer.namespaces), ['shop']);
     assert.equal(answer.namespaces.shop!.length, 2);

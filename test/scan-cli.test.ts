@@ -259,7 +259,7 @@ describe('values that cannot be converted to a primitive ({toString: 1}, {valueO
     interface Report {
       summary: { resources: number };
       errors: Array<{ field?: string }>;
-      findings: Array<{ checkId: string; path: string; message: string; resource: { name: string } }>;
+      findings: Array<{ checkId: string; rules?: string[]; path: string; message: string; resource: { name: string }; details?: { alsoFlaggedBy?: Array<{ checkId: string; message: string }> } }>;
     }
     const run = runCli(['scan', file, '-q', '-o', 'json']);
     const report = JSON.parse(run.stdout) as Report;
@@ -268,8 +268,13 @@ describe('values that cannot be converted to a primitive ({toString: 1}, {valueO
       'spec.containers[0].securityContext.runAsGroup', 'spec.containers[0].securityContext.runAsNonRoot', 'spec.containers[0].securityContext.runAsUser',
       'spec.template.spec.securityContext.runAsGroup', 'spec.template.spec.securityContext.runAsNonRoot', 'spec.template.spec.securityContext.runAsUser',
     ], 'only the typed fields the API server would reject; no check failed on any resource');
-    const paths = (checkId: string) => report.findings.filter((f) => f.checkId === checkId).map((f) => `${f.resource.name} ${f.path}`).sort();
-    const message = (checkId: string, path: string) => report.findings.find((f) => f.checkId === checkId && f.path === path)?.message;
+    // A finding flagged by several checks (one problem, one finding) lists them all in rules[], the others' messages in details.
+    const flags = (f: Report['findings'][number], checkId: string) => (f.rules ?? [f.checkId]).includes(checkId);
+    const paths = (checkId: string) => report.findings.filter((f) => flags(f, checkId)).map((f) => `${f.resource.name} ${f.path}`).sort();
+    const message = (checkId: string, path: string) => {
+      const finding = report.findings.find((f) => flags(f, checkId) && f.path === path);
+      return finding?.checkId === checkId ? finding.message : finding?.details?.alsoFlaggedBy?.find((a) => a.checkId === checkId)?.message;
+    };
     assert.deepEqual(paths('network.policy-invalid'), [
       'db spec.ingress[0].ports[0].endPort',
       'maps spec.ingress[0].from[0].podSelector',
@@ -322,7 +327,7 @@ describe('values that cannot be converted to a primitive ({toString: 1}, {valueO
     // The invalid clusterRoleSelectors select nothing; the valid one still aggregates pod-reader.
     type WhoCan = { subjects: Array<{ kind: string; name: string }> };
     const whoCan = JSON.parse(runCli(['rbac', 'who-can', 'get', 'pods', file, '-A', '-o', 'json']).stdout) as WhoCan;
-    assert.deepEqual(whoCan.subjects.map((s) => `${s.kind}:${s.name}`), ['User:alice']);
+    assert.deepEqual(whoCan.subjects.map((s) => `${s.kind}:${s.name}`), ['Group:system:masters', 'User:alice']);
     type Pss = { results: Array<{ resource: { name: string }; violations: Array<{ check: string; detail: string }> }> };
     const pss = JSON.parse(runCli(['pss', 'check', file, '-o', 'json']).stdout) as Pss;
     const db = pss.results.find((r) => r.resource.name === 'db');

@@ -27,13 +27,16 @@ export function checksJson(checks: readonly Check[]): string {
   const list = checks.map((c) => ({
     id: c.id, title: c.title, severity: c.severity, domain: c.domain, scope: c.scope, controls: c.controls,
     ...(c.equivalents ? { equivalents: c.equivalents } : {}),
+    ...(c.severityAdjustments ? { severityAdjustments: c.severityAdjustments } : {}),
   }));
   return `${JSON.stringify({ checks: list }, null, 2)}\n`;
 }
 
 export function checksTable(checks: readonly Check[]): string {
   const rows = checks.map((c) => [c.id, c.severity, c.domain, c.controls.iso27001.join(', '), c.title]);
-  return `${textTable(['CHECK', 'SEVERITY', 'DOMAIN', 'ISO27001', 'TITLE'], rows)}\n\n${checks.length} built-in check${checks.length === 1 ? '' : 's'}\n`;
+  const adjusted = checks.filter((c) => c.severityAdjustments).map((c) => `${c.id}: ${c.severityAdjustments}`);
+  const notes = adjusted.length > 0 ? `\n\nSeverity adjustments (findings say why in severityReason):\n${adjusted.join('\n')}` : '';
+  return `${textTable(['CHECK', 'SEVERITY', 'DOMAIN', 'ISO27001', 'TITLE'], rows)}${notes}\n\n${checks.length} built-in check${checks.length === 1 ? '' : 's'}\n`;
 }
 
 /** A cell of a markdown table: pipes and line breaks would end it. */

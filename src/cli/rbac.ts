@@ -226,11 +226,17 @@ function subjectCell(s: { kind: string; name: string; namespace?: string }): str
 export function whoCanTable(answer: WhoCanAnswer): string {
   const what = `${answer.verb} ${answer.resource}${answer.apiGroup ? ` (${answer.apiGroup})` : ''}${answer.name ? ` named ${answer.name}` : ''}`;
   const lines = [`Who can ${what} ${scopeText(answer)}: ${answer.subjects.length} subject(s)`];
-  const rows = answer.subjects.flatMap((s) => s.via.map((v: ViaJson & { outOfScope?: string }) => [subjectCell(s), `${v.namespace ?? '*'}${v.outOfScope !== undefined ? ' (out of scope)' : ''}`, v.binding, v.role]));
+  const rows = answer.subjects.flatMap((s) => s.via.map((v: ViaJson & { outOfScope?: string }) => [
+    subjectCell(s), `${v.namespace ?? '*'}${v.outOfScope !== undefined ? ' (out of scope)' : ''}`, v.builtin ? `${v.binding} (built in)` : v.binding, v.role,
+  ]));
   if (rows.length > 0) lines.push('', ...table(['SUBJECT', 'NAMESPACE', 'BINDING', 'ROLE'], rows));
   const broad = answer.subjects.filter((s) => s.kind === 'Group' && isBroadGroup(s.name)).map((s) => s.name);
   if (broad.length > 0) lines.push('', `Implicit groups are listed as subjects: ${broad.join(', ')} (every authenticated identity, every service account, or every anonymous client).`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `${answer.unresolvedBindings.length} binding(s) reference roles not in the input; they may grant more.`);
+  if (answer.overApproximated) {
+    lines.push('', `Over-approximated: ${answer.overApproximated.join(', ')} aggregate each other in a cycle; which of their rules as written survive depends on the aggregation controller's order, so all are counted.`);
+  }
+  if (answer.subjects.some((s) => s.via.some((v) => v.builtin))) lines.push('', `Built-in grants (marked in JSON) are Kubernetes ${answer.baseline} defaults the input does not declare.`);
   return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 

@@ -21,6 +21,8 @@ export interface CheckMeta {
   /** Ids of equivalent checks in other tools, e.g. `KSV-0017`, `C-0057`. */
   equivalents?: string[];
   references?: string[];
+  /** When and how findings of the check depart from `severity` (shown by `annexa checks`, the docs and SARIF rules). */
+  severityAdjustments?: string;
 }
 
 export interface Violation {
@@ -29,7 +31,11 @@ export interface Violation {
   message: string;
   /** Overrides the check's severity for this violation (e.g. cluster-wide vs one namespace). */
   severity?: Severity;
+  /** Why `severity` differs from the check's (shown in the finding); required in spirit whenever it does. */
+  severityReason?: string;
   details?: JsonObject;
+  /** Other resources the violation involves, with the path in each (e.g. the bindings granting a rule). */
+  related?: Array<{ resource: Resource; path: string; message: string }>;
 }
 
 /** Violations of cross-resource checks name the resource they are about. */

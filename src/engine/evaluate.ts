@@ -1,7 +1,7 @@
 /** Runs checks on resources and turns their violations into findings. */
 import type { Check, CheckContext, InventoryCheck, PodCheck, ResourceCheck, Violation } from './check.js';
-import type { Finding, InputError, Resource, ResourceRef } from '../resources/types.js';
-import { formatRef, refOf } from '../resources/types.js';
+import type { ControlRefs, Finding, InputError, JsonObject, RelatedLocation, Resource, ResourceRef } from '../resources/types.js';
+import { FRAMEWORK_KEYS, formatRef, refOf, severityRank } from '../resources/types.js';
 import { podTemplateOf } from '../resources/workloads.js';
 import { locate } from '../sources/locate.js';
 import type { Inventory } from '../inventory/inventory.js';
@@ -44,10 +44,11 @@ function resourceFacts(resource: Resource, ctx: CheckContext): { ref: ResourceRe
 
 export function toFinding(check: Check, resource: Resource, violation: Violation, ctx: CheckContext): Finding {
   const facts = resourceFacts(resource, ctx);
+  const configured = ctx.config.checks.severity[check.id];
   const finding: Finding = {
     checkId: check.id,
     title: check.title,
-    severity: ctx.config.checks.severity[check.id] ?? violation.severity ?? check.severity,
+    severity: configured ?? violation.severity ?? check.severity,
     resource: facts.ref,
     path: violation.path,
     message: violation.message,
@@ -57,8 +58,19 @@ export function toFinding(check: Check, resource: Resource, violation: Violation
   const location = locate(resource.provenance, violation.path, resource.object);
   if (location) finding.location = location;
   if (violation.details) finding.details = violation.details;
+  if (configured === undefined && violation.severityReason !== undefined && finding.severity !== check.severity) {
+    finding.severityReason = violation.severityReason;
+  }
+  if (violation.related) finding.related = violation.related.map(relatedLocation);
   if (facts.excluded !== undefined) finding.outOfScope = { reason: facts.excluded };
   return finding;
+}
+
+function relatedLocation(related: { resource: Resource; path: string; message: string }): RelatedLocation {
+  const out: RelatedLocation = { resource: refOf(related.resource), path: related.path, message: related.message };
+  const location = locate(related.resource.provenance, related.path, related.resource.object);
+  if (location) out.location = location;
+  return out;
 }
 
 /** Why a resource is outside the ISMS scope (a Namespace object belongs to its own namespace), or undefined. */
@@ -142,7 +154,50 @@ export function evaluateResource(resource: Resource, checks: CheckSet, ctx: Chec
     }
     evaluated.push(check.id);
   }
-  return { findings, evaluated, errors };
+  return { findings: mergeSameProblem(findings), evaluated, errors };
+}
+
+const PSS_PREFIX = 'pss.';
+
+/**
+ * One problem, one finding: a Pod Security check (`pss.*`) re-decides fields that workload checks also flag, so
+ * findings of a resource at the same path from different checks, one of them a PSS check, are one problem.
+ * They become one finding: the most severe (the first of equals) with `rules` listing every check id, the
+ * framework references of all, and the others' messages in `details.alsoFlaggedBy`. Findings of one check at
+ * one path, and of non-PSS checks that share a path (a Namespace lacking both a quota and a limit range), are
+ * different problems and stay apart. Run alone (`--checks pss.*`), PSS findings are unchanged.
+ */
+export function mergeSameProblem(findings: Finding[]): Finding[] {
+  if (findings.length < 2 || !findings.some((f) => f.checkId.startsWith(PSS_PREFIX))) return findings;
+  const byPath = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const list = byPath.get(finding.path);
+    if (list) list.push(finding);
+    else byPath.set(finding.path, [finding]);
+  }
+  const merged = new Map<Finding, Finding>();
+  const absorbed = new Set<Finding>();
+  for (const group of byPath.values()) {
+    if (group.length < 2 || !group.some((f) => f.checkId.startsWith(PSS_PREFIX))) continue;
+    if (new Set(group.map((f) => f.checkId)).size < 2) continue;
+    const [winner, ...others] = [...group].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
+    merged.set(winner!, mergedFinding(winner!, others));
+    for (const other of others) absorbed.add(other);
+  }
+  if (merged.size === 0) return findings;
+  return findings.filter((f) => !absorbed.has(f)).map((f) => merged.get(f) ?? f);
+}
+
+function mergedFinding(winner: Finding, others: readonly Finding[]): Finding {
+  const all = [winner, ...others];
+  const controls: ControlRefs = { iso27001: [] };
+  for (const key of FRAMEWORK_KEYS) {
+    const ids = [...new Set(all.flatMap((f) => f.controls[key] ?? []))];
+    if (key === 'iso27001' || ids.length > 0) controls[key] = ids;
+  }
+  const details: JsonObject = { ...(winner.details ?? {}) };
+  details.alsoFlaggedBy = others.map((f) => ({ checkId: f.checkId, severity: f.severity, message: f.message }));
+  return { ...winner, controls, details, rules: [...new Set(all.map((f) => f.checkId))] };
 }
 
 export interface InventoryEvaluation {

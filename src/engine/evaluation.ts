@@ -61,10 +61,12 @@ export class EvaluationRecorder {
     if (entry) entry.errors += 1;
   }
 
-  /** An in-scope finding. */
+  /** An in-scope finding; a merged one (one problem flagged by several checks, `rules`) counts for each of them. */
   finding(finding: Finding): void {
-    const entry = this.byId.get(finding.checkId);
-    if (entry) entry.findings[finding.severity] = (entry.findings[finding.severity] ?? 0) + 1;
+    for (const checkId of finding.rules ?? [finding.checkId]) {
+      const entry = this.byId.get(checkId);
+      if (entry) entry.findings[finding.severity] = (entry.findings[finding.severity] ?? 0) + 1;
+    }
   }
 
   record(): EvaluationRecord {

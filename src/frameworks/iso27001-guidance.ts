@@ -105,28 +105,28 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.5.15': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'RBAC rules for the API, admission control for what may be created, and NetworkPolicies for traffic together implement access control in a cluster.',
-    automated: 'RBAC checks (`rbac.anonymous-access`, `rbac.cluster-admin-binding`, `rbac.wildcard-rules`, `rbac.secrets-read`, `rbac.kube-system-workloads`, `rbac.serviceaccount-token`, `rbac.dangling-binding`) evidence whether the API access rules in the scanned Roles and bindings follow least privilege; `workload.system-namespace` and `workload.default-namespace` show workloads placed where namespace-scoped rules cannot separate them. They need RBAC objects in the input: without them the RBAC checks are not evaluated and the control is at most partial.',
+    automated: 'RBAC checks (`rbac.anonymous-access`, `rbac.cluster-admin-binding`, `rbac.wildcard-rules`, `rbac.secrets-read`, `rbac.kube-system-workloads`, `rbac.serviceaccount-token`, `rbac.dangling-binding`) evidence whether the API access rules in the scanned Roles and bindings follow least privilege; `workload.system-namespace` and `workload.default-namespace` show workloads placed where namespace-scoped rules cannot separate them. They need RBAC objects in the input: without them the RBAC checks are not evaluated and the control is at most partial. `rbac.default-serviceaccount-automount` adds evidence of the same.',
     manual: 'Access control policy and the decision records for who holds which cluster roles.',
     coverage: 'partial',
   },
   'A.5.16': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'People authenticate through the identity provider and are bound via groups; each workload runs under its own ServiceAccount instead of sharing `default`.',
-    automated: '`workload.default-service-account` shows workloads sharing the namespace default identity and `workload.deprecated-service-account-field` identities named through a deprecated field. Human identities live in the identity provider, outside the manifests.',
+    automated: '`workload.default-service-account` shows workloads sharing the namespace default identity and `workload.deprecated-service-account-field` identities named through a deprecated field. Human identities live in the identity provider, outside the manifests. `rbac.undefined-serviceaccount` adds evidence of the same.',
     manual: 'Joiner, mover and leaver process for cluster identities and the identity provider configuration.',
     coverage: 'partial',
   },
   'A.5.17': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'Passwords, tokens and keys belong in Secrets or an external secret store, never as literal environment values, in ConfigMaps or in images; service account tokens are mounted only where a pod calls the API.',
-    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials written into manifests; `secrets.secret-key-ref-env` and `secrets.secret-env-from` show Secrets exposed as environment variables; `workload.automount-token-enabled` and `workload.automount-token` show service account tokens mounted where a pod may not need them. Rotation and the secret store are not visible.',
+    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials written into manifests; `secrets.secret-key-ref-env` and `secrets.secret-env-from` show Secrets exposed as environment variables; `workload.automount-token-enabled` and `workload.automount-token` show service account tokens mounted where a pod may not need them. Rotation and the secret store are not visible. `secrets.literal-secret` adds evidence of the same.',
     manual: 'Secret handling and rotation procedure and the external secret store configuration.',
     coverage: 'partial',
   },
   'A.5.18': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'RoleBindings and ClusterRoleBindings are granted, reviewed and removed; stale bindings and over-broad roles are the usual drift.',
-    automated: '`rbac.cluster-admin-binding`, `rbac.wildcard-rules` and `rbac.escalation-verbs` show over-broad rights to review; `rbac.dangling-binding` and `rbac.unused-role` show stale grants; `workload.default-service-account` shows workloads without their own identity. A scan is an input to the periodic access review, not the review itself.',
+    automated: '`rbac.cluster-admin-binding`, `rbac.wildcard-rules` and `rbac.escalation-verbs` show over-broad rights to review; `rbac.dangling-binding` and `rbac.unused-role` show stale grants; `workload.default-service-account` shows workloads without their own identity. A scan is an input to the periodic access review, not the review itself. `rbac.undefined-serviceaccount` adds evidence of the same.',
     manual: 'Periodic access review records for RoleBindings and ClusterRoleBindings, with the removals made.',
     coverage: 'partial',
   },
@@ -289,7 +289,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.2': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'cluster-admin bindings, privileged containers, host namespaces, added capabilities and root users are privileged access to the cluster or its nodes.',
-    automated: 'Workload checks for privileged containers, host namespaces, host paths, capabilities, root users and privilege escalation (`workload.privileged-container`, `workload.host-pid`, `workload.host-ipc`, `workload.host-network`, `workload.container-runtime-socket`, `workload.sensitive-host-path`, `workload.added-capabilities`, `workload.dangerous-capabilities`, `workload.capabilities-drop-all`, `workload.run-as-non-root`, `workload.root-user`, `workload.root-group`, `workload.allow-privilege-escalation`, `workload.proc-mount`, `workload.windows-host-process`, `workload.privileged-port`, `workload.sudo-in-command`, `images.helm-tiller`), the Pod Security checks (`pss.baseline`, `pss.restricted`, `pss.namespace-enforce-rejects`, `namespace.pss-enforce-missing`, `namespace.pss-enforce-privileged`) and RBAC checks for privileged API rights (`rbac.cluster-admin-binding`, `rbac.wildcard-rules`, `rbac.escalation-verbs`, `rbac.pod-exec`, `rbac.kube-system-workloads`, `rbac.nodes-proxy`, `rbac.csr-approval`, `rbac.serviceaccount-token`, `rbac.admission-config`) show where privilege is granted in configuration. Low user ids, host users and the default service account are configuration hygiene (A.8.9, A.5.16), not privileged access, and are not mapped here.',
+    automated: 'Workload checks for privileged containers, host namespaces, host paths, capabilities, root users and privilege escalation (`workload.privileged-container`, `workload.host-pid`, `workload.host-ipc`, `workload.host-network`, `workload.container-runtime-socket`, `workload.sensitive-host-path`, `workload.added-capabilities`, `workload.dangerous-capabilities`, `workload.capabilities-drop-all`, `workload.run-as-non-root`, `workload.root-user`, `workload.root-group`, `workload.allow-privilege-escalation`, `workload.proc-mount`, `workload.windows-host-process`, `workload.privileged-port`, `workload.sudo-in-command`, `images.helm-tiller`), the Pod Security checks (`pss.baseline`, `pss.restricted`, `pss.namespace-enforce-rejects`, `namespace.pss-enforce-missing`, `namespace.pss-enforce-privileged`) and RBAC checks for privileged API rights (`rbac.cluster-admin-binding`, `rbac.wildcard-rules`, `rbac.escalation-verbs`, `rbac.pod-exec`, `rbac.kube-system-workloads`, `rbac.nodes-proxy`, `rbac.csr-approval`, `rbac.serviceaccount-token`, `rbac.admission-config`) show where privilege is granted in configuration. Low user ids, host users and the default service account are configuration hygiene (A.8.9, A.5.16), not privileged access, and are not mapped here. `workload.mount-propagation`, `rbac.default-serviceaccount-automount` add evidence of the same.',
     manual: 'Approval and periodic review of who holds privileged cluster roles, and the break-glass procedure.',
     coverage: 'partial',
   },
@@ -303,13 +303,13 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.4': {
     attributes: 'P|CIA|Pr|IAM,App,Conf|P',
     kubernetes: 'Manifests, Helm charts and GitOps repositories are source code: whoever can merge to them decides what runs in production.',
-    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials written into manifests, where read access to the deployment repository becomes access to production systems. Repository permissions are not visible.',
+    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials written into manifests, where read access to the deployment repository becomes access to production systems. Repository permissions are not visible. `secrets.literal-secret` adds evidence of the same.',
     manual: 'Repository access lists and branch protection settings for the deployment repositories.',
   },
   'A.8.5': {
     attributes: 'P|CIA|Pr|IAM|P',
     kubernetes: 'People reach the API server through SSO with multi-factor authentication, without anonymous access or static token files; workloads use short-lived projected tokens rather than long-lived token Secrets.',
-    automated: '`rbac.anonymous-access` flags rights granted to unauthenticated users (`system:anonymous`, `system:unauthenticated`). The authentication configuration of the API server and the identity provider is not in the manifests and is not checked.',
+    automated: '`rbac.anonymous-access` flags rights granted to unauthenticated users (`system:anonymous`, `system:unauthenticated`). The authentication configuration of the API server and the identity provider is not in the manifests and is not checked. `network.service-ssh` adds evidence of the same.',
     manual: 'Identity provider configuration showing multi-factor authentication for cluster access.',
     coverage: 'partial',
   },
@@ -354,7 +354,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.12': {
     attributes: 'P,D|C|Pr,De|Info|P,D',
     kubernetes: 'Egress restrictions and keeping secrets out of plain env values and ConfigMaps limit how data can leave the cluster.',
-    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials in plain manifests, and `network.default-deny-egress` namespaces without an egress restriction, through which data could leave. Data leakage prevention tooling is not checked.',
+    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials in plain manifests, and `network.default-deny-egress` namespaces without an egress restriction, through which data could leave. Data leakage prevention tooling is not checked. `secrets.literal-secret` adds evidence of the same.',
     manual: 'Data leakage prevention tooling or egress gateway configuration and its alerts.',
     coverage: 'partial',
   },
@@ -402,7 +402,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.20': {
     attributes: 'P,D|CIA|Pr,De|SysNet|P',
     kubernetes: 'NetworkPolicies enforced by the CNI, a restricted API server endpoint and no unnecessary NodePort, LoadBalancer or host-network exposure.',
-    automated: 'Network checks (`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `network.ingress-tls`, `network.ingress-nginx-annotation-injection`) and `workload.host-ports`, `workload.host-aliases` evidence the in-cluster network controls. Cloud network rules outside the cluster are not visible.',
+    automated: 'Network checks (`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `network.ingress-tls`, `network.ingress-nginx-annotation-injection`) and `workload.host-ports`, `workload.host-aliases` evidence the in-cluster network controls. Cloud network rules outside the cluster are not visible. `workload.ssh-port`, `network.service-ssh`, `network.service-selects-nothing`, `network.ingress-missing-service`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same.',
     manual: 'Network architecture and firewall rules outside the cluster (VPC, security groups) and their review.',
     coverage: 'partial',
   },
@@ -416,7 +416,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.22': {
     attributes: 'P|CIA|Pr|SysNet|P',
     kubernetes: 'Namespaces are network trust zones with default-deny NetworkPolicies; pods do not share the host network.',
-    automated: '`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `workload.host-network` and `workload.host-ports` evidence segregation inside the cluster. The NetworkPolicies are only as effective as the CNI that enforces them, which is not visible, so coverage is partial.',
+    automated: '`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `workload.host-network` and `workload.host-ports` evidence segregation inside the cluster. The NetworkPolicies are only as effective as the CNI that enforces them, which is not visible, so coverage is partial. `network.service-ssh`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same.',
     manual: 'Zone design naming which namespaces may talk to which.',
     coverage: 'partial',
   },
@@ -430,7 +430,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.24': {
     attributes: 'P|CIA|Pr|Conf|P',
     kubernetes: 'TLS on Ingress and between services, Secrets encrypted at rest in etcd (ideally with a KMS), and certificates managed and rotated.',
-    automated: '`network.ingress-tls` flags Ingresses without TLS. Encryption at rest and key management are not visible in manifests.',
+    automated: '`network.ingress-tls` flags Ingresses without TLS. Encryption at rest and key management are not visible in manifests. `secrets.literal-secret` adds evidence of the same.',
     manual: 'Cryptography and key management rules (algorithms, key rotation, KMS ownership).',
     coverage: 'partial',
   },
@@ -472,7 +472,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.32': {
     attributes: 'P|CIA|Pr|App,SysNet|P',
     kubernetes: 'Changes reach clusters through reviewed GitOps pull requests; admission control rejects non-compliant changes and drift detection finds manual ones.',
-    automated: '`images.latest-tag`, `images.digest-pinning` and `images.pull-policy` show image references that can change without a reviewed deployment; `workload.naked-pod`, `workload.ephemeral-container`, `workload.duplicate-env-var`, `pss.namespace-enforce-rejects` and `cluster.deprecated-api` show changes outside a controlled rollout or ones that will fail on upgrade.',
+    automated: '`images.latest-tag`, `images.digest-pinning` and `images.pull-policy` show image references that can change without a reviewed deployment; `workload.naked-pod`, `workload.ephemeral-container`, `workload.duplicate-env-var`, `pss.namespace-enforce-rejects` and `cluster.deprecated-api` show changes outside a controlled rollout or ones that will fail on upgrade. `cluster.no-admission-policy` adds evidence of the same.',
     manual: 'Change records (approved pull requests, release notes).',
     coverage: 'partial',
   },

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../posture/outcome.js';
-import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
+import type { ControlRefs, Finding, InputError, Location, RelatedLocation, Severity } from '../resources/types.js';
 import { formatRef, severityRank } from '../resources/types.js';
 import { exceptionText } from '../engine/exceptions.js';
 import type { ReporterFactory } from './reporter.js';
@@ -44,8 +44,16 @@ export interface SarifResult {
   message: SarifMessage;
   locations: Array<{ physicalLocation?: SarifPhysicalLocation; logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: 'resource' }> }>;
   partialFingerprints: Record<string, string>;
-  properties: { severity: Severity; path: string; resource: Finding['resource']; controls: ControlRefs };
+  properties: { severity: Severity; path: string; resource: Finding['resource']; controls: ControlRefs; severityReason?: string; rules?: string[] };
+  relatedLocations?: SarifRelatedLocation[];
   suppressions?: Array<{ kind: 'external'; justification: string }>;
+}
+
+export interface SarifRelatedLocation {
+  id: number;
+  physicalLocation?: SarifPhysicalLocation;
+  logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: 'resource' }>;
+  message: SarifMessage;
 }
 
 export interface SarifNotification {
@@ -109,11 +117,12 @@ function controlTags(controls: ControlRefs): string[] {
   return Object.entries(controls).flatMap(([framework, ids]) => (ids ?? []).map((id: string) => `${framework}:${id}`));
 }
 
-function helpMarkdown(remediation: string, controls: ControlRefs): string {
+function helpMarkdown(remediation: string, controls: ControlRefs, severityAdjustments?: string): string {
+  const severity = severityAdjustments ? `\n\n**Severity adjustments:** ${severityAdjustments}` : '';
   const rows = Object.entries(controls)
     .filter(([, ids]) => ids && ids.length > 0)
     .map(([framework, ids]) => `| ${frameworkLabel(framework)} | ${(ids as string[]).join(', ').replace(/\|/g, '\\|')} |`);
-  return `**Remediation:** ${remediation}\n\n**Controls**\n\n| Framework | Controls |\n| --- | --- |\n${rows.join('\n')}\n`;
+  return `**Remediation:** ${remediation}${severity}\n\n**Controls**\n\n| Framework | Controls |\n| --- | --- |\n${rows.join('\n')}\n`;
 }
 
 interface RuleSource {
@@ -124,6 +133,7 @@ interface RuleSource {
   remediation: string;
   controls: ControlRefs;
   domain?: string;
+  severityAdjustments?: string;
 }
 
 function ruleFrom(source: RuleSource): SarifRule {
@@ -133,7 +143,10 @@ function ruleFrom(source: RuleSource): SarifRule {
     name: pascalName(source.id),
     shortDescription: { text: source.title },
     fullDescription: { text: source.rationale ?? source.title },
-    help: { text: `${source.remediation}\nControls: ${controlsText(source.controls)}`, markdown: helpMarkdown(source.remediation, source.controls) },
+    help: {
+      text: `${source.remediation}${source.severityAdjustments ? `\nSeverity adjustments: ${source.severityAdjustments}` : ''}\nControls: ${controlsText(source.controls)}`,
+      markdown: helpMarkdown(source.remediation, source.controls, source.severityAdjustments),
+    },
     defaultConfiguration: { level: sarifLevel(source.severity) },
     properties: { tags, 'security-severity': SECURITY_SEVERITY[source.severity], severity: source.severity },
   };
@@ -159,10 +172,28 @@ function sarifResult(finding: Finding, ruleIndex: number, root: string): SarifRe
     message: { text: finding.message },
     locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations: [logical] }],
     partialFingerprints: { 'annexaFinding/v1': fingerprint(finding) },
-    properties: { severity: finding.severity, path: finding.path, resource: finding.resource, controls: finding.controls },
+    properties: {
+      severity: finding.severity, path: finding.path, resource: finding.resource, controls: finding.controls,
+      ...(finding.severityReason ? { severityReason: finding.severityReason } : {}),
+      ...(finding.rules ? { rules: finding.rules } : {}),
+    },
+    ...(finding.related ? { relatedLocations: relatedLocations(finding.related, root) } : {}),
     ...(finding.outOfScope ? { suppressions: [{ kind: 'external' as const, justification: finding.outOfScope.reason }] } : {}),
     ...(finding.excepted ? { suppressions: [{ kind: 'external' as const, justification: exceptionText(finding.excepted) }] } : {}),
   };
+}
+
+/** The other places of a finding (the bindings granting an RBAC rule), each with its message. */
+function relatedLocations(related: readonly RelatedLocation[], root: string): SarifRelatedLocation[] {
+  return related.map((r, id) => {
+    const physical = physicalLocation(r.location, process.cwd(), root);
+    return {
+      id,
+      ...(physical ? { physicalLocation: physical } : {}),
+      logicalLocations: [{ name: r.resource.name, fullyQualifiedName: `${formatRef(r.resource)}:${r.path}`, kind: 'resource' as const }],
+      message: { text: r.message },
+    };
+  });
 }
 
 function notification(error: InputError, root: string): SarifNotification {

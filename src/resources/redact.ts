@@ -41,7 +41,14 @@ const CREDENTIAL_VALUE = [
   /^eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, // JWT
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i, // URL with user:password
+  /^(Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]{8,}$/i, // an Authorization header value
 ];
+
+/** Names of keys: ENCRYPTION_KEY, SIGNING_KEY, AZURE_STORAGE_ACCOUNT_KEY (not CACHE_KEY or SORT_KEY, which name data). */
+const KEY_NAME = /(encryption|signing|sign|account|storage|master|secret|private|api|access|client|hmac|crypto|session|license|licence|auth)[_.-]?key$/i;
+/** Any other `*_KEY` counts when its value looks like key material: 16+ characters of base64 or hex, letters and digits. */
+const ANY_KEY_NAME = /(^|[_.-])key$/i;
+const KEY_MATERIAL = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9+/=_-]{16,}$/;
 
 /**
  * Names that mention a credential but describe something about it (how long a token lives, where
@@ -56,6 +63,7 @@ const CREDENTIAL_METADATA_NAME =
 export function looksLikeCredential(name: string, value: string): boolean {
   if (value.trim() === '') return false;
   if (CREDENTIAL_VALUE.some((pattern) => pattern.test(value))) return true;
+  if (KEY_NAME.test(name) || (ANY_KEY_NAME.test(name) && KEY_MATERIAL.test(value))) return true;
   return CREDENTIAL_NAME.test(name) && !CREDENTIAL_METADATA_NAME.test(name);
 }
 

@@ -96,10 +96,27 @@ export interface Finding {
   outOfScope?: { reason: string };
   /** Extra facts some checks attach (PSS level, RBAC reach); never secret values. */
   details?: JsonObject;
+  /** Why the severity differs from the check's catalogue severity (reach, holder, …); absent when it does not. */
+  severityReason?: string;
+  /**
+   * Every check that flags this resource and path (the finding's own `checkId` first), when several do:
+   * one problem is one finding. Absent when only `checkId` flags it.
+   */
+  rules?: string[];
+  /** Other places the finding involves (the bindings and subjects that receive an RBAC rule). */
+  related?: RelatedLocation[];
   /** An active exception (annexa.yaml `exceptions`) accepts this finding: reported, not failing. */
   excepted?: ExceptionRef;
   /** The exception that covered this finding has expired: it fails again. */
   exceptionExpired?: ExceptionRef;
+}
+
+/** A place a finding involves besides its own location (SARIF relatedLocations). */
+export interface RelatedLocation {
+  resource: ResourceRef;
+  path: string;
+  location?: Location;
+  message: string;
 }
 
 /** A risk acceptance as findings carry it. */

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { exampleCronJob, examplePod, imageOf, isDigest, parseImage } from '../workload/util.js';
+import { digestProblem, exampleCronJob, examplePod, imageOf, parseImage } from '../workload/util.js';
 
 export default defineCheck({
   id: 'images.digest-pinning',
@@ -19,8 +19,14 @@ export default defineCheck({
   *check(pod) {
     for (const c of pod.containers) {
       const image = imageOf(c);
-      if (image === undefined || isDigest(parseImage(image).digest)) continue;
-      yield { path: `${c.path}.image`, message: `container "${c.name}" image "${image}" is not pinned by digest` };
+      if (image === undefined) continue;
+      const { digest } = parseImage(image);
+      const problem = digest === undefined ? undefined : digestProblem(digest);
+      if (digest !== undefined && problem === undefined) continue;
+      yield {
+        path: `${c.path}.image`,
+        message: problem ? `container "${c.name}" image "${image}" has a malformed digest: ${problem}` : `container "${c.name}" image "${image}" is not pinned by digest`,
+      };
     }
   },
   examples: {
@@ -31,6 +37,17 @@ export default defineCheck({
         manifest: exampleCronJob(`
           containers: [{ name: job, image: "busybox:1.36" }]`),
         paths: ['spec.jobTemplate.spec.template.spec.containers[0].image'],
+      },
+      {
+        // Malformed digests: 63 characters, upper case, sha512 of sha256's length, an unknown algorithm.
+        manifest: examplePod(`
+          containers:
+            - { name: a, image: "nginx@sha256:${'a'.repeat(63)}" }
+            - { name: b, image: "nginx@sha256:${'A'.repeat(64)}" }
+            - { name: c, image: "nginx@sha512:${'a'.repeat(64)}" }
+            - { name: d, image: "nginx@md5:${'a'.repeat(32)}" }
+            - { name: e, image: "nginx@sha512:${'b'.repeat(128)}" }`),
+        paths: ['spec.containers[0].image', 'spec.containers[1].image', 'spec.containers[2].image', 'spec.containers[3].image'],
       },
     ],
   },

@@ -11,6 +11,11 @@ import serviceExternalIps from './service-external-ips.js';
 import policyInvalid from './policy-invalid.js';
 import netpolNoPodSelector from './netpol-no-pod-selector.js';
 import ingressNginxAnnotationInjection from './ingress-nginx-annotation-injection.js';
+import serviceSsh from './service-ssh.js';
+import serviceSelectsNothing from './service-selects-nothing.js';
+import ingressMissingService from './ingress-missing-service.js';
+import workloadExposed from './workload-exposed.js';
+import netpolSelectsNothing from './netpol-selects-nothing.js';
 
 export const networkChecks: Check[] = [
   defaultDenyIngress,
@@ -25,4 +30,9 @@ export const networkChecks: Check[] = [
   policyInvalid,
   netpolNoPodSelector,
   ingressNginxAnnotationInjection,
+  serviceSsh,
+  serviceSelectsNothing,
+  ingressMissingService,
+  workloadExposed,
+  netpolSelectsNothing,
 ];

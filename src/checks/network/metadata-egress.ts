@@ -1,3 +1,4 @@
+import { ciliumPolicySelecting } from './cilium.js';
 import { defineCheck, type InventoryViolation } from '../../engine/check.js';
 import type { Inventory } from '../../inventory/inventory.js';
 import { ipBlockAdmits, type Peer, type Policy, type Rule } from '../../inventory/netpol/index.js';
@@ -42,7 +43,8 @@ function* namespaceViolations(inventory: Inventory): Iterable<InventoryViolation
   const analysis = analysisOf(inventory);
   for (const namespace of analysis.namespaces()) {
     const pods = analysis.podsIn(namespace);
-    const open = pods.filter((pod) => pod.hostNetwork || analysis.isolating(pod, 'egress').length === 0);
+    // Pods a Cilium policy selects are left out: its egress rules are not evaluated, so no claim is made about them.
+    const open = pods.filter((pod) => pod.hostNetwork || (analysis.isolating(pod, 'egress').length === 0 && !ciliumPolicySelecting(inventory, pod)));
     if (open.length === 0) continue;
     const labels = open.map((pod) => `${workloadLabel(pod)}${pod.hostNetwork ? ' (hostNetwork)' : ''}`);
     yield {

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { analysisOf, NETPOL_INPUT_KINDS, NSA_NETWORK_POLICIES, severityFor } from './common.js';
+import { ciliumPolicySelecting } from './cilium.js';
 
 const SEVERITY = 'medium';
 
@@ -22,6 +23,8 @@ export default defineCheck({
     const analysis = analysisOf(inventory);
     for (const pod of analysis.pods) {
       if (pod.hostNetwork || analysis.policiesSelecting(pod).length > 0) continue;
+      // Another CNI's policy selects it: Annexa does not evaluate those rules, so it claims nothing.
+      if (ciliumPolicySelecting(inventory, pod)) continue;
       const policies = analysis.policiesIn(pod.namespace).length;
       const labels = Object.entries(pod.labels).map(([k, v]) => `${k}=${v}`).join(',') || 'none';
       yield {
@@ -36,6 +39,21 @@ export default defineCheck({
   },
   examples: {
     valid: [
+      // Selected by a Cilium policy (keys with Cilium's k8s: prefix): under a policy Annexa does not evaluate.
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: cart, namespace: shop }
+spec:
+  template:
+    metadata: { labels: { app: cart } }
+    spec: { containers: [{ name: cart, image: nginx }] }
+---
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: { name: cart, namespace: shop }
+spec:
+  endpointSelector: { matchLabels: { k8s:app: cart } }
+  ingress: [{ fromEndpoints: [{ matchLabels: { app: web } }] }]`,
       `apiVersion: apps/v1
 kind: StatefulSet
 metadata: { name: db, namespace: shop }

@@ -17,6 +17,9 @@ export default defineCheck({
   remediation:
     'Label the namespace pod-security.kubernetes.io/enforce=restricted (or baseline where workloads need it), '
     + 'optionally with warn and audit labels one level stricter to prepare the next tightening.',
+  // Kubescape's "Minimize the admission of …" controls pass a namespace that enforces a Pod Security level (baseline for
+  // C-0193…C-0196 and C-0202…C-0204, restricted for C-0197…C-0201): the decision this check makes, not a per-container one.
+  equivalents: ['C-0193', 'C-0194', 'C-0195', 'C-0196', 'C-0197', 'C-0198', 'C-0199', 'C-0200', 'C-0201', 'C-0202', 'C-0203', 'C-0204'],
   controls: {
     iso27001: ['A.8.9', 'A.8.2'],
     cis: ['5.2.1'],

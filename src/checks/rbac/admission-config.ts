@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS } from './common.js';
 
 const MODIFY_ADMISSION = {
   verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'],
@@ -24,6 +24,9 @@ export default defineCheck({
     'Whoever can change webhook configurations or ValidatingAdmissionPolicies can switch off the cluster\'s admission controls, or send '
     + 'every object (Secrets included) to a webhook of their choosing and rewrite it.',
   remediation: 'Manage admission configuration through the reviewed platform pipeline only; grant read access to others.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
+  // Also ValidatingAdmissionPolicies and their bindings, which KSV-0114 (webhook configurations) does not cover.
+  equivalents: ['KSV-0114'],
   controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.12'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, { reach: 'cluster', match: (rule) => capabilityGrants(rule, MODIFY_ADMISSION) });
@@ -57,7 +60,7 @@ metadata: { name: policy-admin }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: policy-admin }
 subjects:
   - { kind: ServiceAccount, name: operator, namespace: policy }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]'],
       },
     ],
   },

@@ -4,7 +4,7 @@ import type { Severity } from '../../resources/types.js';
 import {
   ANONYMOUS, AUTHENTICATED, normaliseSubject, ruleText, subjectLabel, UNAUTHENTICATED, type PolicyRule, type RoleNode, type SubjectRef,
 } from '../../inventory/rbac/index.js';
-import { grantFacts, NSA_RBAC, rbacContext, RBAC_INPUT_KINDS } from './common.js';
+import { BROAD_AUDIENCE_FLOOR, floored, grantFacts, NSA_RBAC, rbacContext, RBAC_INPUT_KINDS } from './common.js';
 
 /** URLs every client may read to discover the API and health (what system:discovery and system:public-info-viewer give). */
 const DISCOVERY_URLS = new Set([
@@ -33,9 +33,9 @@ function audienceOf(subject: SubjectRef): Audience | undefined {
   return undefined;
 }
 
+/** Never below high: whatever anonymous or all authenticated users receive (issue policy), discovery included. */
 function severityFor(audience: Audience, beyond: boolean): Severity {
-  if (audience === 'anonymous') return beyond ? 'critical' : 'medium';
-  return 'high';
+  return audience === 'anonymous' && beyond ? 'critical' : 'high';
 }
 
 /** Whether a role grants more than discovery, and the rules to report (each text once), worked out once per role. */
@@ -48,21 +48,28 @@ function* violations(inventory: Inventory): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
   const memo = new Map<RoleNode, { beyond: boolean; grants: readonly string[] }>();
   for (const grant of model.grants()) {
-    if (grant.binding.systemDefault) continue;
+    const resource = grant.binding.resource;
+    if (!resource || grant.binding.systemDefault) continue;
     const audience = audienceOf(grant.subject);
     if (!audience) continue;
     let granted = memo.get(grant.role);
     if (!granted) memo.set(grant.role, (granted = grantedBy(grant.role)));
     const { beyond, grants } = granted;
     if (audience === 'authenticated' && !beyond) continue;
-    const facts = grantFacts(grant, usage.holderOf(grant.subject), severityFor(audience, beyond), { holderShift: false });
+    const base = severityFor(audience, beyond);
+    const facts = grantFacts(grant, usage.holderOf(grant.subject), base, { holderShift: false });
+    const steps = base === 'critical' ? [] : [audience === 'anonymous' ? '-1: discovery endpoints only' : '-1: all authenticated users, not anonymous ones'];
+    if (grant.namespace !== undefined) steps.push(`-1: confined to namespace ${grant.namespace} (RoleBinding)`);
+    const { severity, reasons } = floored(facts.severity, steps, BROAD_AUDIENCE_FLOOR);
+    facts.severity = severity;
     facts.details.grants = [...grants];
     const who = audience === 'anonymous' ? 'unauthenticated clients' : 'every authenticated identity';
     const what = beyond ? grants.join('; ') : 'discovery endpoints only';
     yield {
-      resource: grant.binding.resource,
+      resource,
       path: `subjects[${grant.index}]`,
       severity: facts.severity,
+      ...(reasons.length > 0 ? { severityReason: `critical → ${severity}: ${reasons.join('; ')}` } : {}),
       message: `${subjectLabel(grant.subject)} (${who}) is granted ${what} ${facts.text}`,
       details: facts.details,
     };
@@ -80,6 +87,8 @@ export default defineCheck({
     'A binding to system:anonymous or system:unauthenticated opens the API to anyone who can reach it; a binding to system:authenticated '
     + 'gives the permission to every user and every service account token in the cluster. Kubernetes itself grants them only discovery.',
   remediation: 'Bind named users, groups or service accounts instead; keep anonymous authentication disabled or limited to health endpoints.',
+  severityAdjustments: 'critical when unauthenticated clients get more than discovery, high otherwise; a RoleBinding confining the grant to one namespace lowers it by one level, never below high.',
+  equivalents: ['C-0262', 'KSV-0122', 'C-0265'],
   controls: { iso27001: ['A.5.15', 'A.8.3', 'A.8.5'], 'nist-800-190': ['4.3.2'], nsa: [NSA_RBAC] },
   check: (inventory) => violations(inventory),
   examples: {

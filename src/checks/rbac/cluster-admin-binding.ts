@@ -1,6 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
 import { isFullWildcard } from '../../inventory/rbac/index.js';
-import { NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS } from './common.js';
+import { NSA_RBAC, bindingViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS } from './common.js';
 
 const SEVERITY = 'critical';
 
@@ -16,9 +16,11 @@ export default defineCheck({
     + 'reading every Secret, changing RBAC, running privileged pods. Cluster-wide it is the whole cluster; in a RoleBinding, the whole namespace.',
   remediation:
     'Bind a role listing only the verbs and resources the subject needs; keep break-glass administration in system:masters credentials held offline.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
+  equivalents: ['C-0185', 'KSV-0111'],
   controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15', 'A.5.18'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
   *check(inventory) {
-    yield* permissionViolations(inventory, SEVERITY, {
+    yield* bindingViolations(inventory, SEVERITY, {
       skipAdminEquivalent: false,
       match: (rule) => (isFullWildcard(rule) ? ['do anything (*/*/*)'] : []),
     });

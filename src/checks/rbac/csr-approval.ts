@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, type Capability } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS, type Capability } from './common.js';
 
 const GROUP = 'certificates.k8s.io';
 const APPROVE: Capability[] = [
@@ -20,6 +20,7 @@ export default defineCheck({
     'Approving a CertificateSigningRequest (update on certificatesigningrequests/approval plus approve on a signer) mints client '
     + 'certificates the API server trusts: a certificate for a node or for system:masters is a durable credential outside RBAC.',
   remediation: 'Leave CSR approval to the controller manager and node bootstrap; grant approve on signers only for specific signerNames to a dedicated identity.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
   controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.11'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
@@ -57,7 +58,7 @@ metadata: { name: csr-approver }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: csr-approver }
 subjects:
   - { kind: ServiceAccount, name: issuer, namespace: pki }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]', 'rules[1]'],
       },
     ],
   },

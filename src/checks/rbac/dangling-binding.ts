@@ -1,17 +1,18 @@
 import { defineCheck, type InventoryViolation } from '../../engine/check.js';
 import type { Inventory } from '../../inventory/inventory.js';
+import type { Resource } from '../../resources/types.js';
 import {
   bindingLabel, isWellKnownClusterRole, normaliseSubject, subjectLabel, type BindingNode, type ServiceAccountUsage,
 } from '../../inventory/rbac/index.js';
 import { rbacContext, NSA_RBAC, RBAC_INPUT_KINDS } from './common.js';
 
-function missingRole(binding: BindingNode): InventoryViolation | undefined {
+function missingRole(binding: BindingNode, resource: Resource): InventoryViolation | undefined {
   if (binding.role) return undefined;
   const { kind, name } = binding.roleRef;
   if (kind === 'ClusterRole' && isWellKnownClusterRole(name)) return undefined;
   const where = kind === 'Role' ? ` in namespace ${binding.namespace}` : '';
   return {
-    resource: binding.resource,
+    resource,
     path: 'roleRef.name',
     severity: 'low',
     message: `${bindingLabel(binding)} references ${kind} "${name}"${where}, which is not in the input: whoever creates it later grants it to the binding's subjects`,
@@ -19,14 +20,14 @@ function missingRole(binding: BindingNode): InventoryViolation | undefined {
   };
 }
 
-function* missingAccounts(binding: BindingNode, usage: ServiceAccountUsage): Iterable<InventoryViolation> {
+function* missingAccounts(binding: BindingNode, resource: Resource, usage: ServiceAccountUsage): Iterable<InventoryViolation> {
   for (const { subject, index } of binding.subjects) {
     const s = normaliseSubject(subject);
     if (s.kind !== 'ServiceAccount' || s.name === 'default') continue;
     const namespace = s.namespace ?? 'default';
     if (!usage.declaresAccountsIn(namespace) || usage.isDeclared(namespace, s.name)) continue;
     yield {
-      resource: binding.resource,
+      resource,
       path: `subjects[${index}].name`,
       message: `${bindingLabel(binding)} grants to ${subjectLabel(s)}, which the input does not declare although it declares ServiceAccounts of namespace ${namespace}: `
         + 'anyone able to create a ServiceAccount there with that name inherits the grant',
@@ -38,10 +39,10 @@ function* missingAccounts(binding: BindingNode, usage: ServiceAccountUsage): Ite
 function* violations(inventory: Inventory): Iterable<InventoryViolation> {
   const { model, usage } = rbacContext(inventory);
   for (const binding of model.bindings) {
-    if (binding.systemDefault) continue;
-    const role = missingRole(binding);
+    if (!binding.resource || binding.systemDefault) continue;
+    const role = missingRole(binding, binding.resource);
     if (role) yield role;
-    yield* missingAccounts(binding, usage);
+    yield* missingAccounts(binding, binding.resource, usage);
   }
 }
 

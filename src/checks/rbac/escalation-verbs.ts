@@ -1,5 +1,6 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, type Capability } from './common.js';
+import type { PolicyRule } from '../../inventory/rbac/index.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS, type Capability } from './common.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 const CAPABILITIES: Capability[] = [
@@ -9,6 +10,14 @@ const CAPABILITIES: Capability[] = [
 ];
 
 const SEVERITY = 'high';
+
+/** Impersonating any group includes system:masters, which bypasses RBAC: as much as cluster-admin. */
+const MASTERS_FLOOR = { severity: 'critical', reason: 'critical: impersonating any group includes system:masters, which bypasses RBAC' } as const;
+
+function impersonatesAnyGroup(rule: PolicyRule): boolean {
+  return capabilityGrants(rule, { verbs: ['impersonate'], group: '', resources: ['groups'] }).length > 0
+    && (rule.resourceNames.length === 0 || rule.resourceNames.includes('system:masters'));
+}
 
 export default defineCheck({
   id: 'rbac.escalation-verbs',
@@ -22,9 +31,14 @@ export default defineCheck({
     + '`bind` (bind any role) or `impersonate` (act as another user, group or service account): each is a path to cluster-admin.',
   remediation:
     'Remove these verbs; let role and binding changes go through a reviewed pipeline, and give impersonation only to an audited break-glass identity.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS + ' escalate, bind and impersonate are never below high; a bound rule impersonating any group (system:masters among them) is critical.',
+  // Bind, impersonate and escalate, the same verbs. KSV-0043 (impersonating privileged groups only) and KSV-0050 (any RBAC write) decide other cases.
+  equivalents: ['C-0191'],
   controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.18'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
+      floor: { severity: 'high', reason: 'kept at high: escalate, bind and impersonate (groups include system:masters) each lead to cluster-admin' },
+      ruleFloor: (rule) => (impersonatesAnyGroup(rule) ? MASTERS_FLOOR : undefined),
       match: (rule) => CAPABILITIES.flatMap((capability) => capabilityGrants(rule, capability)),
     });
   },
@@ -58,7 +72,7 @@ metadata: { name: impersonator }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: impersonator }
 subjects:
   - { kind: ServiceAccount, name: gateway, namespace: edge }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]', 'rules[1]'],
       },
     ],
   },

@@ -12,8 +12,10 @@ import serviceaccountToken from './serviceaccount-token.js';
 import admissionConfig from './admission-config.js';
 import danglingBinding from './dangling-binding.js';
 import unusedRole from './unused-role.js';
+import defaultServiceAccountAutomount from './default-serviceaccount-automount.js';
+import undefinedServiceAccount from './undefined-serviceaccount.js';
 
 export const rbacChecks: Check[] = [
   anonymousAccess, clusterAdminBinding, wildcardRules, escalationVerbs, secretsRead, podExec, kubeSystemWorkloads,
-  nodesProxy, csrApproval, serviceaccountToken, admissionConfig, danglingBinding, unusedRole,
+  nodesProxy, csrApproval, serviceaccountToken, admissionConfig, danglingBinding, unusedRole, defaultServiceAccountAutomount, undefinedServiceAccount,
 ];

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, type Capability } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS, type Capability } from './common.js';
 
 const CREATE_WORKLOADS: Capability[] = [
   { verbs: ['create'], group: '', resources: ['pods', 'replicationcontrollers'] },
@@ -21,6 +21,7 @@ export default defineCheck({
     + 'from admission policies: creating workloads there, or cluster-wide, amounts to control-plane access.',
   remediation:
     'Deploy system components through the cluster lifecycle tooling; do not grant create on pods or workload controllers in kube-system or through a ClusterRoleBinding.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
   controls: { iso27001: ['A.8.2', 'A.5.15'], cis: ['5.1.4'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
@@ -58,7 +59,7 @@ metadata: { name: deployer, namespace: kube-system }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: Role, name: deployer }
 subjects:
   - { kind: ServiceAccount, name: ci, namespace: tools }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]'],
       },
     ],
   },

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS } from './common.js';
 
 const NODES_PROXY = { verbs: ['get', 'create', 'update', 'patch', 'delete'], group: '', resources: ['nodes/proxy'] } as const;
 
@@ -16,6 +16,8 @@ export default defineCheck({
     'nodes/proxy reaches the kubelet API of every node: it can run commands in any pod on the node, bypassing pod-level RBAC, '
     + 'audit of exec and admission control.',
   remediation: 'Grant nodes/proxy only to the monitoring or API server identities that need it; use nodes/metrics or nodes/stats for metrics.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
+  equivalents: ['KSV-0047'],
   controls: { iso27001: ['A.8.2', 'A.8.3'], cis: ['5.1.10'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, { reach: 'cluster', match: (rule) => capabilityGrants(rule, NODES_PROXY) });
@@ -49,7 +51,7 @@ metadata: { name: node-proxy }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: node-proxy }
 subjects:
   - { kind: ServiceAccount, name: prometheus, namespace: monitoring }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]'],
       },
     ],
   },

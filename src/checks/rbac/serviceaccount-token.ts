@@ -1,5 +1,5 @@
 import { defineCheck } from '../../engine/check.js';
-import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS } from './common.js';
+import { capabilityGrants, NSA_RBAC, permissionViolations, RBAC_INPUT_KINDS, RBAC_SEVERITY_ADJUSTMENTS } from './common.js';
 
 const CREATE_TOKEN = { verbs: ['create'], group: '', resources: ['serviceaccounts/token'] } as const;
 
@@ -16,6 +16,7 @@ export default defineCheck({
     'create on serviceaccounts/token issues a token for any service account in scope: its holder acts with every permission '
     + 'of those accounts, including controllers\' accounts in kube-system when granted cluster-wide.',
   remediation: 'Let pods receive projected tokens for their own account; grant token creation only for named accounts (resourceNames) in one namespace.',
+  severityAdjustments: RBAC_SEVERITY_ADJUSTMENTS,
   controls: { iso27001: ['A.8.2', 'A.5.15'], cis: ['5.1.13'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, { match: (rule) => capabilityGrants(rule, CREATE_TOKEN) });
@@ -49,7 +50,7 @@ metadata: { name: token-minter }
 roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: token-minter }
 subjects:
   - { kind: ServiceAccount, name: vault, namespace: vault }`,
-        paths: ['subjects[0]'],
+        paths: ['rules[0]'],
       },
     ],
   },

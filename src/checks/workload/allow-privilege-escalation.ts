@@ -17,7 +17,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3'],
     pss: ['allowPrivilegeEscalation'],
   },
-  equivalents: ['KSV-0001', 'C-0016', 'C-0197'],
+  equivalents: ['KSV-0001', 'C-0016'],
   *check(pod) {
     if (isWindowsPod(pod)) return;
     for (const c of pod.containers) {

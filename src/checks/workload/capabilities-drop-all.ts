@@ -17,7 +17,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3'],
     pss: ['capabilities_restricted'],
   },
-  equivalents: ['KSV-0003', 'KSV-0004', 'KSV-0106', 'C-0201'],
+  equivalents: ['KSV-0003', 'KSV-0004', 'KSV-0106'],
   *check(pod) {
     if (isWindowsPod(pod)) return;
     for (const c of pod.containers) {

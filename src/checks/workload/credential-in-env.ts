@@ -71,6 +71,21 @@ export default defineCheck({
           containers: [{ name: job, image: busybox, env: [{ name: GITHUB, value: ghp_abcdefghijklmnopqrstuvwxyz0123456789 }] }]`),
         paths: ['spec.jobTemplate.spec.template.spec.containers[0].env[0].value'],
       },
+      {
+        // Authorization header values and *_KEY names (the values are test strings, never printed).
+        manifest: examplePod(`
+          containers:
+            - name: app
+              image: nginx
+              env:
+                - { name: UPSTREAM_HEADER, value: "Bearer abcdefghij0123456789" }
+                - { name: ENCRYPTION_KEY, value: not-a-real-key }
+                - { name: SIGNING_KEY, value: also-not-real }
+                - { name: AZURE_STORAGE_ACCOUNT_KEY, value: placeholder-free }
+                - { name: CACHE_KEY, value: users }
+                - { name: WEBHOOK_KEY, value: 9f8e7d6c5b4a39281706f5e4 }`),
+        paths: ['spec.containers[0].env[0].value', 'spec.containers[0].env[1].value', 'spec.containers[0].env[2].value', 'spec.containers[0].env[3].value', 'spec.containers[0].env[5].value'],
+      },
     ],
   },
 });

@@ -36,7 +36,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3', '4.5.2'],
     pss: ['capabilities_baseline'],
   },
-  equivalents: ['KSV-0005', 'KSV-0119', 'KSV-0120', 'C-0046', 'C-0199'],
+  equivalents: ['KSV-0005', 'KSV-0119', 'KSV-0120', 'C-0046'],
   *check(pod) {
     if (isWindowsPod(pod)) return;
     for (const c of pod.containers) {

@@ -17,7 +17,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3', '4.5.5'],
     pss: ['hostPathVolumes'],
   },
-  equivalents: ['KSV-0023', 'C-0048', 'C-0203'],
+  equivalents: ['KSV-0023', 'C-0048'],
   *check(pod) {
     for (const v of hostPathVolumes(pod)) {
       yield { path: `${v.path}.hostPath`, message: `volume "${v.name}" mounts host path "${v.hostPath}"` };

@@ -17,7 +17,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.2'],
     pss: ['hostPorts'],
   },
-  equivalents: ['KSV-0024', 'C-0044', 'C-0204'],
+  equivalents: ['KSV-0024', 'C-0044'],
   *check(pod) {
     for (const c of pod.containers) {
       const ports = asArray(c.container.ports);

@@ -45,6 +45,9 @@ import credentialInEnv from './credential-in-env.js';
 import secretKeyRefEnv from './secret-key-ref-env.js';
 import secretEnvFrom from './secret-env-from.js';
 import configmapCredentials from './configmap-credentials.js';
+import sshPort from './ssh-port.js';
+import mountPropagation from './mount-propagation.js';
+import literalSecret from './literal-secret.js';
 import hostAliases from './host-aliases.js';
 import privilegedPort from './privileged-port.js';
 import securityContextMissing from './security-context-missing.js';
@@ -106,4 +109,7 @@ export const workloadChecks: Check[] = [
   secretKeyRefEnv,
   secretEnvFrom,
   configmapCredentials,
+  sshPort,
+  mountPropagation,
+  literalSecret,
 ];

@@ -18,7 +18,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3'],
     pss: ['runAsNonRoot'],
   },
-  equivalents: ['KSV-0012', 'C-0013', 'C-0198'],
+  equivalents: ['KSV-0012', 'C-0013'],
   *check(pod) {
     for (const c of pod.containers) {
       const setting = effectiveField(pod, c, 'runAsNonRoot');

@@ -150,8 +150,24 @@ export function qualifiedName(ref: ImageReference): string {
 }
 
 /** A sha256 (or other algorithm) content digest such as `sha256:<64 hex>`. */
+/** Hex length of the registered OCI digest algorithms; a runtime refuses any other algorithm or length. */
+const DIGEST_HEX_LENGTH: ReadonlyMap<string, number> = new Map([['sha256', 64], ['sha512', 128]]);
+
+/** Why a `@…` digest is not one a registry or runtime accepts, or undefined when it is well formed. */
+export function digestProblem(digest: string): string | undefined {
+  const colon = digest.indexOf(':');
+  const algorithm = colon < 0 ? '' : digest.slice(0, colon);
+  const hex = colon < 0 ? digest : digest.slice(colon + 1);
+  const length = DIGEST_HEX_LENGTH.get(algorithm);
+  if (length === undefined) return `unknown digest algorithm "${algorithm}" (sha256 or sha512)`;
+  if (!/^[0-9a-f]*$/.test(hex)) return `${algorithm} digest must be lower-case hexadecimal`;
+  if (hex.length !== length) return `${algorithm} digest has ${hex.length} hexadecimal characters, not ${length}`;
+  return undefined;
+}
+
+/** A well-formed content digest: sha256 with 64, or sha512 with 128, lower-case hexadecimal characters. */
 export function isDigest(digest: string | undefined): boolean {
-  return digest !== undefined && /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/.test(digest);
+  return digest !== undefined && digestProblem(digest) === undefined;
 }
 
 /** The container's image, when it is a non-empty string. */

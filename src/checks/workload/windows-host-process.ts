@@ -17,7 +17,7 @@ export default defineCheck({
     'nist-800-190': ['4.4.3'],
     pss: ['windowsHostProcess'],
   },
-  equivalents: ['KSV-0103', 'C-0202'],
+  equivalents: ['KSV-0103'],
   *check(pod) {
     if (asObject(podSecurityContext(pod).windowsOptions).hostProcess === true) {
       yield { path: `${pod.specPath}.securityContext.windowsOptions.hostProcess`, message: 'pod runs its containers as Windows HostProcess containers' };

@@ -2,8 +2,8 @@
  * ClusterRole aggregation as the clusterrole-aggregation controller performs it: the rules of a ClusterRole
  * with an `aggregationRule` are replaced by the union of the rules of every other ClusterRole matched by any
  * of its `clusterRoleSelectors`. Aggregated roles that are themselves selected contribute their aggregated
- * rules (admin ⊇ edit ⊇ view), so the result is the fixed point, computed here in dependency order; a cycle
- * converges to the union of its members' rules, as the controller eventually does.
+ * rules (admin ⊇ edit ⊇ view), so the result is the fixed point, computed here in dependency order. A cycle is
+ * ambiguous on static input and resolved to an over-approximation (see resolveComponent).
  */
 import { asArray, asObject, isObject } from '../../resources/workloads.js';
 import { compileSelector, type LabelSelector } from '../label-selector.js';
@@ -11,7 +11,7 @@ import { ruleKey } from './rules.js';
 import type { PolicyRule, RoleNode } from './types.js';
 
 function selectorsOf(role: RoleNode): LabelSelector[] {
-  const rule = asObject(role.resource?.object.aggregationRule);
+  const rule = asObject(role.aggregationRule);
   // A null or malformed selector selects nothing, as in the controller.
   return asArray(rule.clusterRoleSelectors)
     .filter(isObject)
@@ -76,9 +76,11 @@ function union(sources: readonly RoleNode[]): PolicyRule[] {
 
 /**
  * Rules of the aggregated roles of one strongly connected component, whose sources outside it are resolved.
- * A single role (no cycle) gets the union of its sources. Roles aggregating each other all reach the same
- * fixed point: the union of the rules of every source outside the cycle (a member's list starts with those of
- * its own sources that come before its first source in the cycle, by name).
+ * A single role (no cycle) gets the union of its sources. Roles aggregating each other are ambiguous in a static
+ * input: the controller sets each to the union of the rules its sources hold when it runs, so which of the
+ * members' rules as written survive depends on the order it reconciles them in. Every member gets the union of
+ * the rules of the sources outside the cycle and of every member's rules as written: an over-approximation (a
+ * security tool must not under-report), flagged on the members (`overApproximated`).
  */
 function resolveComponent(component: readonly RoleNode[], sources: ReadonlyMap<RoleNode, readonly RoleNode[]>): void {
   if (component.length === 1) {
@@ -88,12 +90,14 @@ function resolveComponent(component: readonly RoleNode[], sources: ReadonlyMap<R
   }
   const members = new Set(component);
   const outside = new Set<RoleNode>();
-  for (const member of [...component].sort(byName)) {
+  const sorted = [...component].sort(byName);
+  for (const member of sorted) {
     for (const source of sources.get(member) ?? []) if (!members.has(source)) outside.add(source);
   }
-  const shared = union([...outside]);
+  const shared = unionOf([...[...outside].map((source) => source.rules), ...sorted.map((member) => member.ownRules)]);
   for (const member of component) {
-    member.rules = unionOf((sources.get(member) ?? []).map((source) => (members.has(source) ? shared : source.rules)));
+    member.rules = shared;
+    member.overApproximated = true;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { JsonObject } from '../../resources/types.js';
 import { asObject } from '../../resources/workloads.js';
-import type { PolicyRule } from './types.js';
+import { isBaselineClusterRole } from './builtin/baseline.js';
 
 export const BOOTSTRAP_LABEL = 'kubernetes.io/bootstrapping';
 export const AUTOUPDATE_ANNOTATION = 'rbac.authorization.kubernetes.io/autoupdate';
@@ -18,21 +18,7 @@ export function isSystemDefault(object: JsonObject, name: string): boolean {
   return name.startsWith('system:');
 }
 
-/** User-facing ClusterRoles every cluster has, so a binding to them is never dangling. */
-const WELL_KNOWN_CLUSTER_ROLES = new Set(['cluster-admin', 'admin', 'edit', 'view']);
-
+/** ClusterRoles every cluster has (the built-in baseline, and any reserved `system:` name), so a binding to them is never dangling. */
 export function isWellKnownClusterRole(name: string): boolean {
-  return WELL_KNOWN_CLUSTER_ROLES.has(name) || name.startsWith('system:');
+  return isBaselineClusterRole(name) || name.startsWith('system:');
 }
-
-/**
- * Rules of default ClusterRoles known without the input declaring them. Only cluster-admin is built in
- * (everything on every resource and URL); admin/edit/view depend on aggregation and the cluster's version.
- * A Map: it is looked up by a binding's roleRef.name, which may be `toString` or `__proto__`.
- */
-export const BUILTIN_CLUSTER_ROLE_RULES: ReadonlyMap<string, readonly PolicyRule[]> = new Map([
-  ['cluster-admin', [
-    { verbs: ['*'], apiGroups: ['*'], resources: ['*'], resourceNames: [], nonResourceURLs: [] },
-    { verbs: ['*'], apiGroups: [], resources: [], resourceNames: [], nonResourceURLs: ['*'] },
-  ]],
-]);

@@ -8,9 +8,10 @@
  * cluster-scoped resources.
  */
 import type { Inventory } from '../inventory.js';
-import type { Resource } from '../../resources/types.js';
+import type { JsonObject, Resource } from '../../resources/types.js';
 import { asArray, asObject } from '../../resources/workloads.js';
-import { BUILTIN_CLUSTER_ROLE_RULES, isSystemDefault } from './defaults.js';
+import { isSystemDefault } from './defaults.js';
+import { BASELINE_BINDINGS, BASELINE_ROLES } from './builtin/baseline.js';
 import { resolveAggregation } from './aggregation.js';
 import { isClusterScoped } from './resource-info.js';
 import { parseRules, ruleAllowsNonResource, ruleAllowsResource } from './rules.js';
@@ -41,8 +42,9 @@ export interface WhoCanEntry {
   via: Via[];
 }
 
+/** A rule and the roles holding it: roles sharing one rule list (members of an aggregation cycle) are indexed once. */
 interface RuleEntry {
-  role: RoleNode;
+  roles: readonly RoleNode[];
   rule: PolicyRule;
 }
 
@@ -60,40 +62,69 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-function roleNode(resource: Resource, kind: RoleKind): RoleNode {
-  const metadata = asObject(resource.object.metadata);
-  const ownRules = parseRules(resource.object.rules);
+/** What a role or binding is made of: a declared resource, or an object of the built-in baseline. */
+interface Declared {
+  kind: string;
+  name: string;
+  namespace?: string;
+  object: JsonObject;
+  resource?: Resource;
+}
+
+function declaredOf(resource: Resource): Declared {
+  const declared: Declared = { kind: resource.kind, name: resource.name, object: resource.object, resource };
+  if (resource.namespace !== undefined) declared.namespace = resource.namespace;
+  return declared;
+}
+
+/** Parsed rules of the baseline roles, shared by every model (the nodes are not: aggregation sets their rules). */
+const baselineRules = new Map<JsonObject, PolicyRule[]>();
+
+function rulesOf(declared: Declared): PolicyRule[] {
+  if (declared.resource) return parseRules(declared.object.rules);
+  let rules = baselineRules.get(declared.object);
+  if (!rules) baselineRules.set(declared.object, (rules = parseRules(declared.object.rules)));
+  return rules;
+}
+
+function roleNode(declared: Declared, kind: RoleKind): RoleNode {
+  const metadata = asObject(declared.object.metadata);
+  const ownRules = rulesOf(declared);
+  const aggregationRule = kind === 'ClusterRole' ? declared.object.aggregationRule : undefined;
   const node: RoleNode = {
-    kind, name: resource.name, resource, ownRules, rules: ownRules, labels: labelsOf(metadata.labels),
-    aggregated: kind === 'ClusterRole' && resource.object.aggregationRule !== undefined && resource.object.aggregationRule !== null,
-    systemDefault: isSystemDefault(resource.object, resource.name),
+    kind, name: declared.name, ownRules, rules: ownRules, labels: labelsOf(metadata.labels),
+    aggregated: aggregationRule !== undefined && aggregationRule !== null,
+    systemDefault: isSystemDefault(declared.object, declared.name),
   };
-  if (kind === 'Role') node.namespace = resource.namespace ?? 'default';
+  if (declared.resource) node.resource = declared.resource;
+  else node.builtin = true;
+  if (node.aggregated) node.aggregationRule = aggregationRule!;
+  if (kind === 'Role') node.namespace = declared.namespace ?? 'default';
   return node;
 }
 
-function builtinRole(name: string): RoleNode | undefined {
-  const rules = BUILTIN_CLUSTER_ROLE_RULES.get(name);
-  if (!rules) return undefined;
-  return { kind: 'ClusterRole', name, ownRules: [...rules], rules: [...rules], labels: {}, aggregated: false, systemDefault: true };
-}
-
-function bindingNode(resource: Resource, kind: BindingKind): BindingNode {
-  const namespace = kind === 'RoleBinding' ? resource.namespace ?? 'default' : undefined;
-  const ref = asObject(resource.object.roleRef);
+function bindingNode(declared: Declared, kind: BindingKind): BindingNode {
+  const namespace = kind === 'RoleBinding' ? declared.namespace ?? 'default' : undefined;
+  const ref = asObject(declared.object.roleRef);
   const refKind: RoleKind = ref.kind === 'Role' ? 'Role' : 'ClusterRole';
   const subjects: BindingSubject[] = [];
-  asArray(resource.object.subjects).forEach((value, index) => {
+  asArray(declared.object.subjects).forEach((value, index) => {
     const subject = parseBindingSubject(value, namespace);
     if (subject) subjects.push({ subject, index, key: subjectKey(subject) });
   });
   const node: BindingNode = {
-    kind, name: resource.name, resource, subjects,
+    kind, name: declared.name, subjects,
     roleRef: { kind: refKind, name: typeof ref.name === 'string' ? ref.name : '' },
-    systemDefault: isSystemDefault(resource.object, resource.name),
+    systemDefault: isSystemDefault(declared.object, declared.name),
   };
+  if (declared.resource) node.resource = declared.resource;
+  else node.builtin = true;
   if (namespace !== undefined) node.namespace = namespace;
   return node;
+}
+
+function bindingKey(kind: BindingKind, name: string, namespace?: string): string {
+  return kind === 'ClusterRoleBinding' ? `ClusterRoleBinding/${name}` : `RoleBinding/${namespace ?? 'default'}/${name}`;
 }
 
 export class RbacModel {
@@ -126,27 +157,37 @@ export class RbacModel {
 
   private addRoles(resources: Resource[]): void {
     for (const resource of resources) {
-      const node = roleNode(resource, resource.kind as RoleKind);
+      const node = roleNode(declaredOf(resource), resource.kind as RoleKind);
       this.rolesByKey.set(roleKey(node.kind, node.name, node.namespace), node); // a later duplicate replaces the earlier
+    }
+    for (const builtin of BASELINE_ROLES) {
+      const kind = builtin.kind as RoleKind;
+      const key = roleKey(kind, builtin.name, builtin.namespace);
+      if (!this.rolesByKey.has(key)) this.rolesByKey.set(key, roleNode(builtin, kind));
     }
     this.roles.push(...this.rolesByKey.values());
     resolveAggregation(this.roles.filter((r) => r.kind === 'ClusterRole'));
-    for (const role of this.roles) this.indexRules(role);
+    const byList = new Map<readonly PolicyRule[], RoleNode[]>();
+    for (const role of this.roles) push(byList, role.rules, role);
+    for (const [rules, roles] of byList) this.indexRules(rules, roles);
   }
 
-  private indexRules(role: RoleNode): void {
-    for (const rule of role.rules) {
-      if (rule.nonResourceURLs.length > 0) this.nonResource.push({ role, rule });
-      for (const entry of new Set(rule.resources)) push(this.byResource, entry, { role, rule });
+  private indexRules(rules: readonly PolicyRule[], roles: readonly RoleNode[]): void {
+    for (const rule of rules) {
+      if (rule.nonResourceURLs.length > 0) this.nonResource.push({ roles, rule });
+      for (const entry of new Set(rule.resources)) push(this.byResource, entry, { roles, rule });
     }
   }
 
   private addBindings(resources: Resource[]): void {
-    for (const resource of resources) {
-      const node = bindingNode(resource, resource.kind as BindingKind);
+    const declared = new Set<string>();
+    for (const resource of resources) declared.add(bindingKey(resource.kind as BindingKind, resource.name, resource.namespace));
+    const builtins = BASELINE_BINDINGS.filter((b) => !declared.has(bindingKey(b.kind as BindingKind, b.name, b.namespace)));
+    for (const source of [...resources.map(declaredOf), ...builtins]) {
+      const node = bindingNode(source, source.kind as BindingKind);
       if (node.kind === 'ClusterRoleBinding' && node.roleRef.kind === 'Role') continue; // rejected by the API server
       const key = roleKey(node.roleRef.kind, node.roleRef.name, node.namespace);
-      const role = this.rolesByKey.get(key) ?? this.fallbackRole(node);
+      const role = this.rolesByKey.get(key);
       if (role) node.role = role;
       this.bindings.push(node);
       push(this.bindingsByRole, key, node);
@@ -174,16 +215,6 @@ export class RbacModel {
     return subject;
   }
 
-  private fallbackRole(binding: BindingNode): RoleNode | undefined {
-    if (binding.roleRef.kind !== 'ClusterRole') return undefined;
-    const role = builtinRole(binding.roleRef.name);
-    if (!role) return undefined;
-    this.rolesByKey.set(roleKey('ClusterRole', role.name), role);
-    this.roles.push(role);
-    this.indexRules(role);
-    return role;
-  }
-
   role(kind: RoleKind, name: string, namespace?: string): RoleNode | undefined {
     return this.rolesByKey.get(roleKey(kind, name, namespace));
   }
@@ -202,14 +233,15 @@ export class RbacModel {
   rolesAllowing(request: AccessRequest): Set<RoleNode> {
     const roles = new Set<RoleNode>();
     if (request.type === 'nonResource') {
-      for (const { role, rule } of this.nonResource) if (ruleAllowsNonResource(rule, request)) roles.add(role);
+      for (const entry of this.nonResource) if (ruleAllowsNonResource(entry.rule, request)) for (const role of entry.roles) roles.add(role);
       return roles;
     }
     const keys = [`${request.resource}${request.subresource ? `/${request.subresource}` : ''}`, '*'];
     if (request.subresource) keys.push(`*/${request.subresource}`);
     for (const key of keys) {
-      for (const { role, rule } of this.byResource.get(key) ?? []) {
-        if (!roles.has(role) && ruleAllowsResource(rule, request)) roles.add(role);
+      for (const entry of this.byResource.get(key) ?? []) {
+        if (entry.roles.every((role) => roles.has(role)) || !ruleAllowsResource(entry.rule, request)) continue;
+        for (const role of entry.roles) roles.add(role);
       }
     }
     return roles;

@@ -9,12 +9,15 @@ import type { AccessScope, RbacModel, Via } from './model.js';
 import { ruleJson, ruleKey, type RuleJson } from './rules.js';
 import { compareText, implicitGroups } from './subjects.js';
 import type { ServiceAccountUsage, WorkloadUse } from './holders.js';
+import { BASELINE_KUBERNETES_VERSION } from './builtin/baseline.js';
 
 export interface ViaJson {
   binding: string;
   role: string;
   /** The namespace the grant is confined to (RoleBindings). */
   namespace?: string;
+  /** The binding is part of Kubernetes' built-in baseline (BASELINE_KUBERNETES_VERSION), not of the input. */
+  builtin?: true;
 }
 
 export interface SubjectJson {
@@ -38,6 +41,13 @@ export interface WhoCanAnswer {
   subjects: WhoCanSubjectJson[];
   /** Bindings whose role is not in the input: they may grant more than shown. */
   unresolvedBindings: string[];
+  /**
+   * Roles of the answer in a cycle of aggregated ClusterRoles: their rules are an over-approximation (which rules the
+   * aggregation controller leaves them depends on its order), so the answer may list subjects that cannot.
+   */
+  overApproximated?: string[];
+  /** The Kubernetes release of the built-in roles and bindings the answer used where the input has none. */
+  baseline: string;
 }
 
 export function subjectJson(subject: SubjectRef): SubjectJson {
@@ -49,6 +59,7 @@ export function subjectJson(subject: SubjectRef): SubjectJson {
 export function viaJson(via: Via): ViaJson {
   const out: ViaJson = { binding: bindingLabel(via.binding), role: roleLabel(via.role) };
   if (via.namespace !== undefined) out.namespace = via.namespace;
+  if (via.binding.builtin) out.builtin = true;
   return out;
 }
 
@@ -85,15 +96,21 @@ function scopeNamespace(scope: AccessScope): string | null {
 }
 
 export function whoCanAnswer(model: RbacModel, request: AccessRequest, scope: AccessScope): WhoCanAnswer {
-  const subjects = model.whoCan(request, scope).map((entry) => ({ ...subjectJson(entry.subject), via: uniqueVias(entry.via) }));
+  const entries = model.whoCan(request, scope);
+  const subjects = entries.map((entry) => ({ ...subjectJson(entry.subject), via: uniqueVias(entry.via) }));
+  const approximate = [...new Set(entries.flatMap((e) => e.via.filter((v) => v.role.overApproximated).map((v) => roleLabel(v.role))))].sort(compareText);
+  let answer: WhoCanAnswer;
   if (request.type === 'nonResource') {
-    return { verb: request.verb, resource: request.path, nonResourceURL: true, namespace: null, subjects, unresolvedBindings: unresolved(model) };
+    answer = { verb: request.verb, resource: request.path, nonResourceURL: true, namespace: null, subjects, unresolvedBindings: unresolved(model), baseline: BASELINE_KUBERNETES_VERSION };
+  } else {
+    const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
+    answer = {
+      verb: request.verb, resource, apiGroup: request.apiGroup, namespace: scopeNamespace(scope), subjects, unresolvedBindings: unresolved(model),
+      baseline: BASELINE_KUBERNETES_VERSION,
+    };
+    if (request.name !== undefined) answer.name = request.name;
   }
-  const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
-  const answer: WhoCanAnswer = {
-    verb: request.verb, resource, apiGroup: request.apiGroup, namespace: scopeNamespace(scope), subjects, unresolvedBindings: unresolved(model),
-  };
-  if (request.name !== undefined) answer.name = request.name;
+  if (approximate.length > 0) answer.overApproximated = approximate;
   return answer;
 }
 

@@ -1,5 +1,5 @@
 /** The RBAC model's value types: rules, subjects, roles and bindings as the authorizer sees them. */
-import type { Resource } from '../../resources/types.js';
+import type { JsonValue, Resource } from '../../resources/types.js';
 
 /** One PolicyRule, normalised: absent lists are empty. */
 export interface PolicyRule {
@@ -27,14 +27,20 @@ export interface RoleNode {
   name: string;
   /** Roles only. */
   namespace?: string;
-  /** The declaring resource; undefined for a built-in fallback (cluster-admin when not in the input). */
+  /** The declaring resource; undefined for a role of the built-in Kubernetes baseline the input does not declare. */
   resource?: Resource;
+  /** Part of the built-in Kubernetes baseline (not declared in the input). */
+  builtin?: boolean;
+  /** The role's `aggregationRule` as written (ClusterRoles only). */
+  aggregationRule?: JsonValue;
   /** Rules as written (ignored by the authorizer when the role has an aggregationRule). */
   ownRules: PolicyRule[];
   /** Effective rules: the aggregated union for an aggregated ClusterRole, otherwise the own rules. */
   rules: PolicyRule[];
   labels: Record<string, string>;
   aggregated: boolean;
+  /** In a cycle of aggregated roles: `rules` is an over-approximation (every member's rules as written included). */
+  overApproximated?: boolean;
   /** Aggregated ClusterRoles whose selectors pick this role up. */
   aggregatedInto?: RoleNode[];
   /** A Kubernetes bootstrap default (rbac-defaults label, autoupdate annotation or system: prefix). */
@@ -54,10 +60,13 @@ export interface BindingNode {
   name: string;
   /** RoleBindings only. */
   namespace?: string;
-  resource: Resource;
+  /** The declaring resource; undefined for a binding of the built-in Kubernetes baseline. */
+  resource?: Resource;
+  /** Part of the built-in Kubernetes baseline (not declared in the input). */
+  builtin?: boolean;
   roleRef: { kind: RoleKind; name: string };
   subjects: BindingSubject[];
-  /** The role the binding references, when it is in the input (or a built-in fallback). */
+  /** The role the binding references, when it is in the input or the built-in baseline. */
   role?: RoleNode;
   systemDefault: boolean;
 }
