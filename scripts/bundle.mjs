@@ -32,6 +32,9 @@ await build({
   // The sources are ES modules: their import.meta.url is the bundle's own URL.
   define: { 'import.meta.url': '__annexaModuleUrl' },
   banner: { js: "const __annexaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // client-node (2 MB of generated API code, ES module only) is loaded with import() by the cluster
+  // commands alone: other commands do not compile it, and it stays an ES module.
+  external: ['@kubernetes/client-node'],
   logLevel: 'warning',
 });
 

@@ -8,10 +8,15 @@ import { soaCommand } from './soa.js';
 import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
+import { clusterCommand } from './cluster.js';
+import { driftCommand } from './drift.js';
 import { UsageError, EXIT } from './io.js';
 import { ConfigError } from '../isms/config.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand];
+// bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
+export { useClientNodeLoader } from '../sources/cluster/client-node.js';
+
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, clusterCommand, driftCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

@@ -45,7 +45,7 @@ export function scanCommand(): Command {
     });
 }
 
-function failThreshold(value: string): Severity | 'never' {
+export function failThreshold(value: string): Severity | 'never' {
   if (value === 'never' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'never'].join(', ')}, not "${value}"`);
 }

@@ -90,6 +90,7 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
         })),
         outOfScope,
         errors: outcome.errors,
+        ...(outcome.coverage !== undefined ? { coverage: outcome.coverage } : {}),
       };
       write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
     },

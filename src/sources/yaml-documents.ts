@@ -71,6 +71,8 @@ export function parseManifestText(
   text: string,
   origin: TextOrigin,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  /** What Secret values become (drift compares them by salted digest); redacted by default. */
+  protect: (resource: Resource) => Resource = redactResource,
 ): ParsedFile & { release(): void } {
   const result: ParsedFile = { resources: [], errors: [], skipped: 0 };
   let parsed: SourceDocuments;
@@ -117,7 +119,7 @@ export function parseManifestText(
       const pos = offset === undefined ? start : lines.linePos(offset);
       return { line: pos.line, column: pos.col };
     };
-    collectResources(value, [], result, (itemPath) => {
+    collectResources(value, [], result, protect, (itemPath) => {
       const pos = itemPath.length > 0 ? positionOf(itemPath) : { line: start.line, column: start.col };
       const provenance: Provenance = { source: origin.source, file: origin.file, line: pos.line, column: pos.column, documentIndex };
       if (itemPath.length > 0) provenance.itemPath = itemPath;
@@ -131,6 +133,7 @@ function collectResources(
   value: unknown,
   itemPath: PathSegment[],
   result: ParsedFile,
+  protect: (resource: Resource) => Resource,
   provenanceFor: (itemPath: PathSegment[]) => Provenance,
 ): void {
   if (!isPlainObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
@@ -139,7 +142,7 @@ function collectResources(
   }
   const kind = value.kind;
   if (kind.endsWith('List') && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, provenanceFor));
+    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, protect, provenanceFor));
     return;
   }
   const metadata = isPlainObject(value.metadata) ? value.metadata : {};
@@ -147,5 +150,5 @@ function collectResources(
     : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '';
   const resource: Resource = { apiVersion: value.apiVersion, kind, name, object: value, provenance: provenanceFor(itemPath) };
   if (typeof metadata.namespace === 'string' && metadata.namespace !== '') resource.namespace = metadata.namespace;
-  result.resources.push(redactResource(resource));
+  result.resources.push(protect(resource));
 }

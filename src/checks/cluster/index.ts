@@ -1,5 +1,12 @@
-/** Cluster-wide concerns visible in manifests: API versions the cluster no longer serves. */
+/**
+ * Cluster-wide concerns: API versions the cluster no longer serves (manifests), and what only a
+ * live cluster shows (node and API server versions, admission controls, kube-apiserver flags).
+ */
 import type { Check } from '../../engine/check.js';
 import deprecatedApi from './deprecated-api.js';
+import nodeVersions from './node-versions.js';
+import apiServerVersion from './api-server-version.js';
+import admissionControls from './admission-controls.js';
+import { auditLogging, encryptionAtRest } from './apiserver-flags.js';
 
-export const clusterChecks: Check[] = [deprecatedApi];
+export const clusterChecks: Check[] = [deprecatedApi, apiServerVersion, nodeVersions, admissionControls, auditLogging, encryptionAtRest];

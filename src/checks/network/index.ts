@@ -11,6 +11,7 @@ import serviceExternalIps from './service-external-ips.js';
 import policyInvalid from './policy-invalid.js';
 import netpolNoPodSelector from './netpol-no-pod-selector.js';
 import ingressNginxAnnotationInjection from './ingress-nginx-annotation-injection.js';
+import ipBlockClusterAddresses from './ipblock-cluster-addresses.js';
 
 export const networkChecks: Check[] = [
   defaultDenyIngress,
@@ -25,4 +26,5 @@ export const networkChecks: Check[] = [
   policyInvalid,
   netpolNoPodSelector,
   ingressNginxAnnotationInjection,
+  ipBlockClusterAddresses,
 ];
