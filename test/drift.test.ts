@@ -14,6 +14,7 @@ import { projectRoot } from './support/paths.js';
 import { runDriftCommand } from '../src/cli/drift.js';
 import { declaredChanges, quantityValue } from '../src/drift/compare.js';
 import type { DriftReport } from '../src/drift/drift.js';
+import { driftMarkdown, driftTable } from '../src/drift/render.js';
 
 const estateDir = join(projectRoot, 'examples', 'estate');
 const ESTATE_NAMESPACES = ['shop', 'payments', 'observability', 'batch'];
@@ -176,5 +177,27 @@ describe('drift comparison', () => {
 
   it('a declared field the live object lacks is drift unless it is a zero value or the API default', () => {
     assert.deepEqual(declaredChanges('Deployment', { spec: { paused: false, revisionHistoryLimit: 10, minReadySeconds: 5 } }, { spec: {} }), [{ path: 'spec.minReadySeconds', desired: 5, live: null }]);
+  });
+});
+
+describe('drift table and markdown', () => {
+  const report: DriftReport = {
+    missing: [{ kind: 'NetworkPolicy', namespace: 'shop', name: 'cart-ingress' }],
+    unmanaged: [{ kind: 'ClusterRoleBinding', name: 'temp-admin' }],
+    modified: [{ resource: { kind: 'Deployment', namespace: 'shop', name: 'cart' }, changes: [{ path: 'spec.template.spec.containers[0].image', desired: 'cart:1.2', live: 'cart:hotfix' }, { path: 'spec.template.spec.containers[1]', desired: null, live: { name: 'proxy' } }] }],
+    unverified: [{ kind: 'Secret', namespace: 'shop', name: 'cart-db', reason: 'forbidden' }],
+  };
+
+  it('lists every entry with its state, and each change with desired and live', () => {
+    const table = driftTable(report);
+    assert.match(table, /^MISSING {5}NetworkPolicy shop\/cart-ingress$/m);
+    assert.match(table, /^UNMANAGED {3}ClusterRoleBinding temp-admin$/m);
+    assert.match(table, /spec\.template\.spec\.containers\[0\]\.image: cart:1\.2 -> cart:hotfix/);
+    assert.match(table, /spec\.template\.spec\.containers\[1\]: \(absent\) -> \{"name":"proxy"\}/);
+    assert.match(table, /^UNVERIFIED {2}Secret shop\/cart-db \(forbidden\)$/m);
+    assert.match(table, /Drift: 1 missing, 1 unmanaged, 1 modified, 1 unverified/);
+    const markdown = driftMarkdown(report);
+    assert.match(markdown, /\| missing \| NetworkPolicy shop\/cart-ingress \| declared, not in the cluster \|/);
+    assert.match(markdown, /\| Deployment shop\/cart \| `spec.template.spec.containers\[0\].image` \| cart:1.2 \| cart:hotfix \|/);
   });
 });

@@ -78,6 +78,16 @@ export async function openConnection(flags: Pick<ClusterFlags, 'kubeconfig' | 'c
   }
 }
 
+/** Passes the resources through, telling the progress line how many were read. */
+async function* withProgress<T>(items: AsyncIterable<T>, progress: Progress): AsyncGenerator<T> {
+  let count = 0;
+  for await (const item of items) {
+    count += 1;
+    if (count % 500 === 0) progress.update(`reading the cluster: ${count} objects`);
+    yield item;
+  }
+}
+
 export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const failOn = failThreshold(flags.failOn);
   const pageSize = positiveInteger(flags.pageSize, '--page-size');
@@ -92,7 +102,7 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const progress = Progress.for(Boolean(flags.quiet));
   let outcome;
   try {
-    outcome = await runScan([], { config, checks: builtinChecks, resources: source.resources(), resourceHook: rollUp, workers: 0 }, reporter);
+    outcome = await runScan([], { config, checks: builtinChecks, resources: withProgress(source.resources(), progress), resourceHook: rollUp, workers: 0 }, reporter);
   } catch (error) {
     if (error instanceof ClusterConfigError) throw new UsageError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
