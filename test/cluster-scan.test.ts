@@ -7,13 +7,15 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeObject, type KubeApiDouble, type KubeObject } from './support/kube-api-double.js';
 import { Fixture, makePki, manifestsOf, tempDir, TOKEN, type KubeUser } from './support/kube-fixtures.js';
 import { binPath, projectRoot } from './support/paths.js';
 import { runClusterCommand, type ClusterFlags } from '../src/cli/cluster.js';
 import { UsageError } from '../src/cli/io.js';
+import { ClusterConnection } from '../src/sources/cluster/connection.js';
+import { ClusterSource } from '../src/sources/cluster/source.js';
 import { scanInProcess } from './support/scan-output.js';
 
 const estateDir = join(projectRoot, 'examples', 'estate');
@@ -301,6 +303,54 @@ describe('annexa cluster: what only a live cluster shows', () => {
       assert.ok(report.findings.some((f) => f.checkId === 'cluster.api-server-version' && f.resource.kind === 'ClusterInfo'), 'v1.30 is out of support');
     } finally {
       await denied.stop();
+    }
+  });
+});
+
+describe('annexa cluster: a user with namespace Roles only', () => {
+  it('lists per namespace what may not be listed cluster-wide, and says which namespaces refused', async () => {
+    const fixture = await new Fixture().start({ objects: manifestsOf(estateDir), controllers: true, namespaceOnly: { 'apps/deployments': ['shop', 'payments', 'observability', 'batch'], '/pods': ['shop'] } });
+    try {
+      const { report } = await clusterJson(fixture.kubeconfig());
+      const deployments = report.coverage.read.find((k) => k.kind === 'Deployment');
+      assert.equal(deployments?.items, 2, 'read namespace by namespace');
+      assert.ok(report.findings.some((f) => f.resource.kind === 'Deployment' && f.resource.name === 'storefront'));
+      const pods = report.coverage.forbidden.find((g) => g.kind === 'Pod');
+      assert.match(pods?.message ?? '', /listed per namespace: read in 1 of \d+, refused in /);
+      assert.ok(fixture.double.requests.some((r) => r.path === '/apis/apps/v1/namespaces/shop/deployments' && r.status === 200));
+    } finally {
+      await fixture.stop();
+    }
+  });
+});
+
+describe('annexa cluster: in a pod', () => {
+  it('reads the cluster with the service account token, CA and namespace mounted in the pod', async () => {
+    const fixture = await new Fixture().start({ objects: manifestsOf(estateDir) });
+    const mount = join(fixture.tmp.dir, 'pod', 'var', 'run', 'secrets', 'kubernetes.io', 'serviceaccount');
+    mkdirSync(mount, { recursive: true });
+    writeFileSync(join(mount, 'token'), TOKEN);
+    writeFileSync(join(mount, 'ca.crt'), fixture.pki.ca);
+    writeFileSync(join(mount, 'namespace'), 'payments');
+    const url = new URL(fixture.server);
+    const saved = { host: process.env.KUBERNETES_SERVICE_HOST, port: process.env.KUBERNETES_SERVICE_PORT };
+    process.env.KUBERNETES_SERVICE_HOST = url.hostname;
+    process.env.KUBERNETES_SERVICE_PORT = url.port;
+    try {
+      const connection = await ClusterConnection.open({ inCluster: true, inClusterPathPrefix: join(fixture.tmp.dir, 'pod') });
+      assert.equal(connection.namespace, 'payments');
+      const source = new ClusterSource(connection, { namespace: connection.namespace });
+      const kinds = new Set<string>();
+      for await (const resource of source.resources()) kinds.add(`${resource.kind}/${resource.namespace ?? ''}`);
+      assert.ok(kinds.has('StatefulSet/payments'));
+      assert.ok(![...kinds].some((k) => k.endsWith('/shop')), 'only the pod\'s namespace');
+      assert.ok(fixture.double.requests.every((r) => r.status !== 401));
+    } finally {
+      process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      process.env.KUBERNETES_SERVICE_PORT = saved.port;
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      await fixture.stop();
     }
   });
 });

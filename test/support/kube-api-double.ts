@@ -78,6 +78,8 @@ export interface DoubleOptions {
   maxPage?: number;
   /** `group/resource` (core: `/resource`) answered with 403 Forbidden. */
   forbidden?: string[];
+  /** `group/resource` a user may list only in these namespaces (namespace Roles, no ClusterRole). */
+  namespaceOnly?: Record<string, string[]>;
   /** Resources to leave out of discovery and answer with 404 (e.g. a removed API). */
   unserved?: string[];
   /** `resource` whose first continue token is reported expired (410), once. */
@@ -232,7 +234,8 @@ export class KubeApiDouble {
     if ('body' in route) return send(200, route.body);
     const { resource, namespace } = route;
     const key = `${resource.group}/${resource.resource}`;
-    if ((this.options.forbidden ?? []).includes(key)) {
+    const allowedIn = this.options.namespaceOnly?.[key];
+    if ((this.options.forbidden ?? []).includes(key) || (allowedIn && (namespace === undefined || !allowedIn.includes(namespace)))) {
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return send(403, { ...status(403, 'Forbidden', `${resource.resource}${resource.group ? `.${resource.group}` : ''} is forbidden: User "tester" cannot list resource "${resource.resource}" in API group "${resource.group}" ${scope}`), details: { group: resource.group, kind: resource.resource } });
     }

@@ -22,6 +22,8 @@ export interface ConnectionOptions {
   context?: string;
   /** Use the pod's service account (KUBERNETES_SERVICE_HOST, /var/run/secrets/...). */
   inCluster?: boolean;
+  /** Prefix of /var/run/secrets/kubernetes.io/serviceaccount for `inCluster` (tests). */
+  inClusterPathPrefix?: string;
   /** Per request, in ms. */
   timeoutMs?: number;
 }
@@ -52,7 +54,7 @@ export class ClusterConnection {
     const config = new KubeConfig();
     try {
       if (options.kubeconfig !== undefined) config.loadFromFile(options.kubeconfig);
-      else if (options.inCluster) config.loadFromCluster();
+      else if (options.inCluster) config.loadFromCluster(options.inClusterPathPrefix);
       else if (!process.env.KUBECONFIG && !existsSync(join(homedir(), '.kube', 'config')) && !existsSync(SERVICE_ACCOUNT_TOKEN)) {
         throw new ClusterConfigError('no kubeconfig: set KUBECONFIG, create ~/.kube/config, pass --kubeconfig FILE, or run in a pod (--in-cluster)');
       } else config.loadFromDefault();

@@ -84,8 +84,8 @@ export class OwnerRollUp implements ResourceHook {
       }
       return scanned;
     }
-    // An owned object: it stands for its top-level owner, for its own objects too.
-    if (uid !== undefined) this.owners.set(uid, owner);
+    // An owned object: it stands for its top-level owner, for its own objects too (a ReplicaSet's Pods, a Job's).
+    if (uid !== undefined && resource.kind !== 'Pod') this.owners.set(uid, owner);
     const kept = scanned.findings.filter((f) => !owner.findings.has(findingKey(resource.kind, f.checkId, f.path)));
     this.collapsed += scanned.findings.length - kept.length;
     return kept.length === scanned.findings.length ? scanned : { ...scanned, findings: kept };

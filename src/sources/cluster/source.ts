@@ -67,30 +67,68 @@ export class ClusterSource {
   /** Every object of every wanted kind the cluster serves and lets us list, kind by kind. */
   async *resources(): AsyncGenerator<Resource> {
     const discovery = await this.prepare();
-    const protect = this.options.protect ?? redactResource;
     for (const wanted of this.options.kinds ?? WANTED_KINDS) {
       const api = discovery.resources.get(wanted.kind);
       if (!api) {
         this.coverage.push(notDiscovered(wanted, discovery));
         continue;
       }
-      const items = listItems(this.connection, api, this.options.namespace, this.options.pageSize ?? PAGE_SIZE);
-      let outcome: ListOutcome;
-      for (;;) {
-        const next = await items.next();
-        if (next.done) {
-          outcome = next.value;
-          break;
-        }
-        const resource = toResource(next.value, api, this.context);
-        if (!resource) continue;
-        if (resource.kind === 'Pod') this.recordPodAddresses(resource);
-        yield protect(resource);
+      const outcome: { value?: ListOutcome } = {};
+      yield* this.list(api, this.options.namespace, outcome);
+      if (outcome.value!.state === 'forbidden' && api.namespaced && this.options.namespace === undefined && outcome.value!.items === 0 && this.namespaces.length > 0) {
+        yield* this.listPerNamespace(api, outcome.value!);
+      } else {
+        this.coverage.push(coverageOf(api, outcome.value!));
       }
-      this.coverage.push(coverageOf(api, outcome));
     }
     // Last: it carries what every kind's list came to, for the checks about the cluster as a whole.
     yield clusterInfoResource(this.serverVersion, this.coverage, this.podAddresses, this.context);
+  }
+
+  /** Names of the Namespaces read (listed first), for lists that are allowed per namespace only. */
+  private readonly namespaces: string[] = [];
+
+  private async *list(api: ApiResource, namespace: string | undefined, outcome: { value?: ListOutcome }): AsyncGenerator<Resource> {
+    const protect = this.options.protect ?? redactResource;
+    const items = listItems(this.connection, api, namespace, this.options.pageSize ?? PAGE_SIZE);
+    for (;;) {
+      const next = await items.next();
+      if (next.done) {
+        outcome.value = next.value;
+        return;
+      }
+      const resource = toResource(next.value, api, this.context);
+      if (!resource) continue;
+      if (resource.kind === 'Pod') this.recordPodAddresses(resource);
+      if (resource.kind === 'Namespace') this.namespaces.push(resource.name);
+      yield protect(resource);
+    }
+  }
+
+  /**
+   * A namespaced kind that may not be listed cluster-wide (a user with namespace Roles only) is
+   * listed in each namespace, as kubectl users do with -n. The kind counts as read only if every
+   * namespace could be read; otherwise it stays forbidden, with what was read.
+   */
+  private async *listPerNamespace(api: ApiResource, clusterWide: ListOutcome): AsyncGenerator<Resource> {
+    let items = 0;
+    const refused: string[] = [];
+    let inconsistent = false;
+    for (const namespace of this.namespaces) {
+      const outcome: { value?: ListOutcome } = {};
+      yield* this.list(api, namespace, outcome);
+      items += outcome.value!.items;
+      if (outcome.value!.state !== 'read') refused.push(namespace);
+      else if (outcome.value!.inconsistent) inconsistent = true;
+    }
+    const read = this.namespaces.length - refused.length;
+    const coverage: KindCoverage = { kind: api.kind, apiVersion: api.apiVersion, state: refused.length === 0 ? 'read' : 'forbidden', items };
+    if (refused.length > 0) {
+      const message = clusterWide.state === 'read' ? '' : clusterWide.message;
+      coverage.message = `${message}; listed per namespace: read in ${read} of ${this.namespaces.length}, refused in ${refused.slice(0, 5).join(', ')}${refused.length > 5 ? ', …' : ''}`;
+    }
+    if (inconsistent) coverage.inconsistent = true;
+    this.coverage.push(coverage);
   }
 
   /** Pod IPs (not of host-network pods, which hold their node's), for ipBlock peers: small, kept to the end. */
