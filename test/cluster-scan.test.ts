@@ -354,3 +354,16 @@ describe('annexa cluster: in a pod', () => {
     }
   });
 });
+
+describe('annexa cluster: bad kubeconfigs', () => {
+  it('a kubeconfig that does not parse is a usage error that quotes none of its text (it holds credentials)', async () => {
+    const tmp = tempDir();
+    try {
+      const file = join(tmp.dir, 'kubeconfig');
+      writeFileSync(file, 'users:\n- name: u\n  user: { token: sup3r-secret-t0ken\n');
+      await assert.rejects(clusterJson(file), (error: Error) => error instanceof UsageError && /cannot load the kubeconfig/.test(error.message) && !error.message.includes('sup3r-secret-t0ken'));
+    } finally {
+      tmp.remove();
+    }
+  });
+});

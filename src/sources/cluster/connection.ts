@@ -60,7 +60,9 @@ export class ClusterConnection {
       } else config.loadFromDefault();
     } catch (error) {
       if (error instanceof ClusterConfigError) throw error;
-      throw new ClusterConfigError(`cannot load the kubeconfig${options.kubeconfig ? ` "${options.kubeconfig}"` : ''}: ${(error as Error).message}`);
+      // The first line only: YAML parser messages go on to quote the text around the error, and a kubeconfig holds tokens and keys.
+      const reason = String((error as Error).message).split('\n')[0];
+      throw new ClusterConfigError(`cannot load the kubeconfig${options.kubeconfig ? ` "${options.kubeconfig}"` : ''}: ${reason}`);
     }
     if (options.context !== undefined) {
       if (!config.getContextObject(options.context)) throw new ClusterConfigError(`the kubeconfig has no context "${options.context}" (contexts: ${config.getContexts().map((c) => c.name).join(', ') || 'none'})`);
