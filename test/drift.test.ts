@@ -79,6 +79,22 @@ describe('annexa drift', () => {
     }
   });
 
+  it('a user with namespace Roles only: kinds refused cluster-wide are read per namespace and verified', async () => {
+    const fixture = await estateCluster({ namespaceOnly: { 'apps/deployments': ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...ESTATE_NAMESPACES], '/secrets': ['shop'] } });
+    try {
+      fixture.double.update('Deployment', 'shop', 'storefront', (object) => {
+        (object.spec as KubeObject).replicas = 7;
+      });
+      const { report } = await drift(fixture, [estateDir]);
+      assert.deepEqual(empty(report), {
+        missing: [], unmanaged: [], unverified: [],
+        modified: [{ resource: { kind: 'Deployment', namespace: 'shop', name: 'storefront' }, changes: [{ path: 'spec.replicas', desired: 3, live: 7 }] }],
+      });
+    } finally {
+      await fixture.stop();
+    }
+  });
+
   it('compares Secrets by digest and never prints their values', async () => {
     const fixture = await estateCluster();
     try {
