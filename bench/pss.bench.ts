@@ -20,7 +20,7 @@ interface Input {
   policy: PssPolicy;
 }
 
-const PSS_FIXTURES = join(ROOT, '..', 'shared', 'conformance', 'pss');
+const PSS_FIXTURES = join(ROOT, 'test', 'conformance', 'pss');
 const RESTRICTED_LATEST: PssPolicy = { level: 'restricted', version: LATEST };
 
 function fixtureInputs(): Input[] {

@@ -4,7 +4,7 @@
  * tables and writes them to bench/out/results.json.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark, BenchContext } from './context.js';
@@ -30,10 +30,15 @@ function projectRoot(): string {
 
 export const ROOT = projectRoot();
 export const OUT_DIR = join(ROOT, 'bench', 'out');
+/**
+ * Generated corpora live outside the repository (the 1M corpus is over a GiB) and are shared by
+ * every checkout on the machine: `ANNEXA_BENCH_CACHE`, else `<os tmpdir>/annexa-bench`.
+ */
+export const CORPUS_CACHE = process.env.ANNEXA_BENCH_CACHE || join(tmpdir(), 'annexa-bench');
 
-/** A cached corpus: bench/out/corpus/<resources>-s<seed>-v<version>, rebuilt when incomplete. */
+/** A cached corpus: <CORPUS_CACHE>/corpus/<resources>-s<seed>-v<version>, rebuilt when incomplete. */
 export function cachedCorpus(resources: number, seed = 1): { dir: string; stats: CorpusStats } {
-  const dir = join(OUT_DIR, 'corpus', `${resources}-s${seed}-v${CORPUS_VERSION}`);
+  const dir = join(CORPUS_CACHE, 'corpus', `${resources}-s${seed}-v${CORPUS_VERSION}`);
   const marker = join(dir, '.corpus.json');
   if (existsSync(marker)) return { dir, stats: JSON.parse(readFileSync(marker, 'utf8')) as CorpusStats };
   rmSync(dir, { recursive: true, force: true });

@@ -20,7 +20,7 @@ import { ROOT } from './run.js';
 const PROBE = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('\\n@@usage '+u.maxRSS+' '+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 const MONOKLE_TIMEOUT_MS = 15 * 60_000;
 
-interface ProcessRun {
+export interface ProcessRun {
   /** Wall-clock seconds of the whole process. */
   seconds: number;
   /** CPU seconds (user + system, all threads). */
@@ -41,7 +41,7 @@ function runOnce(args: string[], timeout: number): ProcessRun {
 }
 
 /** The fastest of `repeat` runs (the machine may be shared: the minimum is the least disturbed run). */
-function run(args: string[], repeat = 1, timeout = 60 * 60_000): ProcessRun {
+export function run(args: string[], repeat = 1, timeout = 60 * 60_000): ProcessRun {
   let best: ProcessRun | undefined;
   for (let i = 0; i < repeat; i++) {
     const result = runOnce(args, timeout);
@@ -53,8 +53,8 @@ function run(args: string[], repeat = 1, timeout = 60 * 60_000): ProcessRun {
 const here = fileURLToPath(import.meta.url);
 const annexa = (dir: string, repeat: number, workers?: number) =>
   run([join(ROOT, 'bin', 'annexa.js'), 'scan', dir, '-o', 'json', '--output-file', '/dev/null', '-q', ...(workers === undefined ? [] : ['--workers', String(workers)])], repeat);
-const floor = (dir: string, repeat: number) => run([here, 'floor', dir], repeat);
-const monokle = (dir: string) => run([join(ROOT, 'dist', 'bench', 'monokle.js'), dir], 1, MONOKLE_TIMEOUT_MS);
+export const floor = (dir: string, repeat: number) => run([here, 'floor', dir], repeat);
+export const monokle = (dir: string) => run([join(ROOT, 'dist', 'bench', 'monokle.js'), dir], 1, MONOKLE_TIMEOUT_MS);
 
 function largestFileKiB(dir: string): { files: number; mib: number; largestKiB: number } {
   let total = 0;

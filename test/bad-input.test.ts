@@ -39,10 +39,11 @@ function sparseFile(path: string, size: number): string {
   return path;
 }
 
-async function scanJson(paths: string[], flags: Record<string, string> = {}): Promise<{ code: number; report: JsonReport; ms: number }> {
-  const started = Date.now();
+// No wall-clock limits here (timings belong in bench/): each refusal is asserted by what shows the
+// work was not done (the guard's message, a size taken from the file system).
+async function scanJson(paths: string[], flags: Record<string, string> = {}): Promise<{ code: number; report: JsonReport }> {
   const { code, text } = await scanInProcess(paths, { output: 'json', config: configKeeping(tempTree(), [PRIVILEGED]), ...flags });
-  return { code, report: JSON.parse(text) as JsonReport, ms: Date.now() - started };
+  return { code, report: JSON.parse(text) as JsonReport };
 }
 
 describe('bad input', () => {
@@ -70,12 +71,11 @@ describe('bad input', () => {
 
   it('a YAML alias bomb is refused fast, without expanding it', async () => {
     const bomb = join(dir, 'bomb.yaml');
-    const { code, report, ms } = await scanJson([bomb, privileged]);
+    const { code, report } = await scanJson([bomb, privileged]);
     assert.equal(code, 2);
     assert.equal(report.errors.length, 1);
     assert.equal(report.errors[0]!.file, bomb);
     assert.match(report.errors[0]!.message, /too many alias expansions \(possible YAML bomb\); refused/);
-    assert.ok(ms < 5000, `took ${ms} ms`);
     assert.equal(report.summary.findings, 1, 'the other file is scanned');
   });
 
@@ -87,10 +87,9 @@ describe('bad input', () => {
   });
 
   it('a file over --max-file-size is refused without being read', async () => {
-    const { code, report, ms } = await scanJson([huge, privileged]);
+    const { code, report } = await scanJson([huge, privileged]);
     assert.equal(code, 2);
     assert.deepEqual(report.errors, [{ file: huge, message: `file is ${8 * 1024 ** 3} bytes, over the ${20 * 1024 * 1024}-byte limit (--max-file-size); refused` }]);
-    assert.ok(ms < 5000, `took ${ms} ms`);
     assert.equal(report.summary.resources, 2);
 
     const limited = await scanJson([join(dir, 'small-limit.yaml')], { maxFileSize: '1KiB' });
@@ -107,14 +106,13 @@ describe('bad input', () => {
   });
 
   it('deeply nested documents are refused, both past the parser and past the depth limit', async () => {
-    const { code, report, ms } = await scanJson([join(dir, 'deep-flow.yaml'), join(dir, 'deep-map.yaml'), privileged]);
+    const { code, report } = await scanJson([join(dir, 'deep-flow.yaml'), join(dir, 'deep-map.yaml'), privileged]);
     assert.equal(code, 2);
     const flow = report.errors.filter((e) => e.file === join(dir, 'deep-flow.yaml'));
     assert.ok(flow.length > 0);
     assert.ok(flow.every((e) => /nested too deeply to parse; refused/.test(e.message)), JSON.stringify(flow));
     const map = report.errors.filter((e) => e.file === join(dir, 'deep-map.yaml'));
     assert.deepEqual(map, [{ file: join(dir, 'deep-map.yaml'), line: 1, column: 1, message: 'document nested deeper than 128 levels; refused' }]);
-    assert.ok(ms < 10_000, `took ${ms} ms`);
     assert.equal(report.summary.findings, 1, 'the other file is scanned');
   });
 

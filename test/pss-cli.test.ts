@@ -140,7 +140,7 @@ describe('annexa pss check', () => {
     const report = JSON.parse(out) as PssReport;
     assert.equal(report.results.length, 1);
     assert.deepEqual(report.errors.map((e) => e.file).sort(), [broken, join(dir, 'missing.yaml'), noTemplate].sort());
-    assert.ok(report.errors.some((e) => e.message.includes('Deployment/empty has no pod template')));
+    assert.ok(report.errors.some((e) => e.message.includes('Deployment empty: spec.template: a Deployment needs a pod template (spec.template)')));
   });
 
   it('exits 2 on usage errors', async () => {

@@ -1,5 +1,5 @@
 /**
- * Upstream conformance: every fixture of ../shared/conformance/pss (see its README) is evaluated at
+ * Upstream conformance: every fixture of test/conformance/pss (see its README) is evaluated at
  * its directory's level and version; the verdict must match and a rejection must contain the expected
  * substring of upstream's error text. Every fixture pod is also wrapped in a Deployment and a CronJob
  * template, which must give the same verdict and violations.

@@ -158,13 +158,12 @@ describe('rbac checks: what is not reported', () => {
     }
   });
 
-  it('every check handles 2,000 bindings (parse included) within seconds', () => {
+  // Its timing is measured in bench/ (RBAC benchmark), not asserted here.
+  it('every check handles 2,000 bindings (parse included)', () => {
     let yaml = SECRET_READER;
     for (let i = 0; i < 2000; i += 1) yaml += rb(`ns${i % 50}`, `b${i}`, 'secret-reader', `{ kind: ServiceAccount, name: sa${i}, namespace: ns${i % 50} }`);
-    const started = performance.now();
     const findings = runChecks(rbacChecks, yaml);
     assert.equal(findings.filter((f) => f.checkId === 'rbac.secrets-read').length, 2000);
-    assert.ok(performance.now() - started < 10_000);
   });
 });
 

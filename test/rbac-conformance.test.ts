@@ -1,5 +1,5 @@
 /**
- * The Kubernetes bootstrap RBAC policy (../shared/conformance/rbac, read in place): the model resolves it as a
+ * The Kubernetes bootstrap RBAC policy (test/conformance/rbac): the model resolves it as a
  * cluster would (aggregation of admin/edit/view, expected who-can answers), recognises every object as a system
  * default, and the RBAC checks report none of it as the user's risk.
  */

@@ -36,7 +36,11 @@ describe('table output escapes control characters from manifests', () => {
 
   it('pss check (table)', () => {
     const run = runCli(['pss', 'check', join(dir, 'forging.yaml')]);
+    assert.equal(run.code, 1, 'the privileged pod is rejected');
     assert.ok(!run.stdout.includes('\u001b'));
     assert.ok(!run.stdout.split('\n').some((line) => line.startsWith('ALL CLEAR')));
+    // The names are shown, escaped: the verdict is about this pod and this container.
+    assert.match(run.stdout, /^REJECTED\s+Pod\/shop\/web\\u001b\[32m\s+\S+forging\.yaml:1\s+restricted:latest\s+privileged: privileged \(container "app\\nALL CLEAR: 0 findings" must not set securityContext\.privileged=true\)/m);
+    assert.match(run.stdout, /^1 workload: 0 allowed, 1 rejected$/m);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Trivy's own good/bad examples (../shared/conformance/trivy-checks): every `bad` manifest must be
+ * Trivy's own good/bad examples (test/conformance/trivy-checks): every `bad` manifest must be
  * flagged by the Annexa check that stands for the KSV/KCV id, and every `good` one must not be.
  * The KSV → Annexa mapping comes from the checks' `equivalents` (src/checks/equivalents.ts).
  */
@@ -32,24 +32,13 @@ function readRows(): Row[] {
 
 const rows = readRows();
 
-/**
- * Trivy ids whose Annexa check belongs to another domain (network) and has not landed yet. While no
- * built-in check lists such an id, its rows are reported as `todo`; as soon as one does, they are
- * held to the same pass/fail agreement as every other row.
- */
-const PENDING_OTHER_DOMAIN: Readonly<Record<string, string>> = {
-  'KSV-0038': 'network domain: NetworkPolicy must select pods or namespaces',
-  'KCV-0093': 'network domain: ingress-nginx annotations must not carry injection characters',
-};
-
 describe('Trivy check examples', () => {
   it('covers all 75 rows of expected.csv', () => {
     assert.equal(rows.length, 75);
   });
 
   for (const row of rows) {
-    const pending = primaryCheckFor(row.checkId, builtinChecks) === undefined ? PENDING_OTHER_DOMAIN[row.checkId] : undefined;
-    it(`${row.checkId} ${row.file} → ${row.expected}`, pending ? { todo: pending } : {}, () => {
+    it(`${row.checkId} ${row.file} → ${row.expected}`, () => {
       const check = primaryCheckFor(row.checkId, builtinChecks);
       assert.ok(check, `no built-in check lists ${row.checkId} in its equivalents`);
       const manifest = readFileSync(join(trivyDir, row.file), 'utf8');

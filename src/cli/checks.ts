@@ -5,7 +5,7 @@ import type { Check } from '../engine/check.js';
 import { textTable } from '../frameworks/render.js';
 import { openOutput, EXIT } from './io.js';
 
-const CHECKS_FORMATS = ['json', 'table'] as const;
+const CHECKS_FORMATS = ['json', 'table', 'markdown'] as const;
 type ChecksFormat = (typeof CHECKS_FORMATS)[number];
 
 interface ChecksFlags {
@@ -36,9 +36,19 @@ export function checksTable(checks: readonly Check[]): string {
   return `${textTable(['CHECK', 'SEVERITY', 'DOMAIN', 'ISO27001', 'TITLE'], rows)}\n\n${checks.length} built-in check${checks.length === 1 ? '' : 's'}\n`;
 }
 
+/** A cell of a markdown table: pipes and line breaks would end it. */
+function markdownCell(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+export function checksMarkdown(checks: readonly Check[]): string {
+  const rows = checks.map((c) => `| \`${c.id}\` | ${c.severity} | ${c.domain} | ${markdownCell(c.controls.iso27001.join(', '))} | ${markdownCell(c.title)} |`);
+  return ['| Check | Severity | Domain | ISO/IEC 27001 | Title |', '| --- | --- | --- | --- | --- |', ...rows, '', `${checks.length} built-in check${checks.length === 1 ? '' : 's'}`, ''].join('\n');
+}
+
 export function runChecksCommand(checks: readonly Check[], flags: ChecksFlags): number {
   const output = openOutput(flags.outputFile);
-  output.write(flags.output === 'json' ? checksJson(checks) : checksTable(checks));
+  output.write(flags.output === 'json' ? checksJson(checks) : flags.output === 'markdown' ? checksMarkdown(checks) : checksTable(checks));
   output.close();
   return EXIT.ok;
 }

@@ -11,7 +11,8 @@ import { ClusterSource } from '../sources/cluster/source.js';
 import { OwnerRollUp } from '../sources/cluster/owners.js';
 import { coverageJson, coverageLines, coverageReport } from '../sources/cluster/coverage.js';
 import { PAGE_SIZE } from '../sources/cluster/list.js';
-import { openOutput, Progress, UsageError, EXIT } from './io.js';
+import { noteConfig, openOutput, problemLine, Progress, reportProblems, UsageError, WriteError, EXIT } from './io.js';
+import { OutputError } from '../report/reporter.js';
 import { failThreshold } from './scan.js';
 import { VERSION } from '../version.js';
 
@@ -91,7 +92,8 @@ async function* withProgress<T>(items: AsyncIterable<T>, progress: Progress): As
 export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const failOn = failThreshold(flags.failOn);
   const pageSize = positiveInteger(flags.pageSize, '--page-size');
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
   const connection = await openConnection(flags);
   const namespace = namespaceScope(flags, connection);
   const source = new ClusterSource(connection, { namespace, pageSize });
@@ -104,25 +106,34 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   try {
     outcome = await runScan([], { config, checks: builtinChecks, resources: withProgress(source.resources(), progress), resourceHook: rollUp, workers: 0 }, reporter);
   } catch (error) {
+    // A report that cannot be completed leaves no partial file.
+    output.abort();
     if (error instanceof ClusterConfigError) throw new UsageError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof OutputError || error instanceof WriteError) throw error;
     throw new UsageError(`cannot read the cluster at ${connection.server} (context ${connection.context}): ${code ? `${code}: ` : ''}${(error as Error).message}`);
   } finally {
     progress.done();
   }
   const coverage = coverageReport(source.coverage, outcome.checks, connection.context, namespace);
   redactInputErrors(outcome.errors);
-  reporter.finish({ ...outcome, coverage: coverageJson(coverage) });
+  reportProblems(outcome.errors);
+  try {
+    reporter.finish({ ...outcome, coverage: coverageJson(coverage) });
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
   if (flags.output === 'table' || flags.output === 'markdown') output.write(`\n${coverageLines(coverage).join('\n')}\n`);
   output.close();
   if (coverage.read.length === 0) {
     const reason = [...coverage.failed, ...coverage.forbidden][0]?.message ?? 'the server serves none of the kinds the checks read';
-    process.stderr.write(`annexa: nothing could be read from ${connection.server} (context ${connection.context}): ${reason}\n`);
+    process.stderr.write(problemLine({ file: connection.server, message: `nothing could be read (context ${connection.context}): ${reason}` }));
     return EXIT.error;
   }
   if (flags.output !== 'table' && flags.output !== 'markdown' && (coverage.forbidden.length > 0 || coverage.failed.length > 0)) {
     const gaps = [...coverage.forbidden, ...coverage.failed].map((gap) => `${gap.kind} (${gap.message})`);
-    process.stderr.write(`annexa: not read, so not checked: ${gaps.join('; ')}\n`);
+    process.stderr.write(problemLine({ file: connection.server, message: `not read, so not checked: ${gaps.join('; ')}` }, 'warning'));
   }
   if (outcome.errors.length > 0) return EXIT.error;
   if (failOn === 'never') return EXIT.ok;

@@ -10,7 +10,7 @@ import { coverageJson, coverageReport } from '../sources/cluster/coverage.js';
 import { DriftCollector, driftScope, namespacedFrom, DEFAULT_UNMANAGED_KINDS, type DriftReport } from '../drift/drift.js';
 import { driftMarkdown, driftTable } from '../drift/render.js';
 import { addConnectionOptions, openConnection, positiveInteger } from './cluster.js';
-import { openOutput, UsageError, EXIT } from './io.js';
+import { openOutput, problemLine, reportProblems, UsageError, EXIT } from './io.js';
 
 const DRIFT_FORMATS = ['json', 'table', 'markdown'] as const;
 
@@ -73,7 +73,7 @@ export async function runDriftCommand(flags: DriftFlags): Promise<number> {
   // Per run: digests of one run cannot be compared with another's, nor guessed from.
   const salt = randomBytes(16).toString('hex');
   const baseline = readBaseline(flags.baseline, salt);
-  for (const error of baseline.errors) process.stderr.write(`annexa: ${error.file}${error.line !== undefined ? `:${error.line}` : ''}: ${error.message}\n`);
+  reportProblems(baseline.errors);
   if (baseline.resources.length === 0) throw new UsageError(`the baseline (${flags.baseline.join(', ')}) declares no Kubernetes objects`);
 
   const unmanagedKinds = flags.unmanaged === false ? [] : flags.unmanagedKinds.split(',').map((k) => k.trim()).filter(Boolean);
@@ -94,16 +94,21 @@ export async function runDriftCommand(flags: DriftFlags): Promise<number> {
   const coverage = coverageReport(source.coverage, [], connection.context, undefined);
 
   const output = openOutput(flags.outputFile);
-  if (flags.output === 'json') output.write(`${JSON.stringify({ ...report, coverage: coverageJson(coverage) }, null, 2)}\n`);
-  else if (flags.output === 'markdown') output.write(driftMarkdown(report));
-  else output.write(driftTable(report));
+  try {
+    if (flags.output === 'json') output.write(`${JSON.stringify({ ...report, coverage: coverageJson(coverage) }, null, 2)}\n`);
+    else if (flags.output === 'markdown') output.write(driftMarkdown(report));
+    else output.write(driftTable(report));
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
   output.close();
 
   if (coverage.read.length === 0) {
-    process.stderr.write(`annexa: nothing could be read from ${connection.server} (context ${connection.context})\n`);
+    process.stderr.write(problemLine({ file: connection.server, message: `nothing could be read (context ${connection.context})` }));
     return EXIT.error;
   }
-  if (report.unverified.length > 0) process.stderr.write(`annexa: ${report.unverified.length} declared objects could not be read (unverified): not counted as drift, not known to match\n`);
+  if (report.unverified.length > 0) process.stderr.write(problemLine({ file: connection.server, message: `${report.unverified.length} declared objects could not be read (unverified): not counted as drift, not known to match` }, 'warning'));
   if (baseline.errors.length > 0) return EXIT.error;
   return hasDrift(report) ? EXIT.findings : EXIT.ok;
 }

@@ -4,15 +4,14 @@
  */
 import { Command, Option } from 'commander';
 import { Inventory } from '../inventory/inventory.js';
-import { expandPaths, parseSize, readBounded, readStdin, type InputUnit } from '../sources/files.js';
-import { parseManifestText } from '../sources/yaml-documents.js';
+import { parseSize } from '../sources/files.js';
+import { loadResources } from '../sources/input.js';
 import type { InputError } from '../resources/types.js';
 import {
   coverageReport, findWorkload, NetpolAnalysis, reach, ReachError,
   type AllowEntry, type CoverageReport, type NetpolPod, type PortQuery, type ReachResult, type SideVerdict, type WorkloadQuery,
 } from '../inventory/netpol/index.js';
-import { openOutput, UsageError, EXIT, type Output } from './io.js';
-import { redactInputErrors } from '../resources/redact.js';
+import { openOutput, reportProblems, terminalSafe, UsageError, EXIT, type Output, noteConfig } from './io.js';
 import { loadConfig, namespaceExclusionReason } from '../isms/config.js';
 import { builtinCheckIds } from '../checks/index.js';
 
@@ -76,28 +75,12 @@ export interface LoadedInputs {
   errors: InputError[];
 }
 
-async function readUnit(unit: InputUnit, maxBytes: number): Promise<{ text: string } | { error: InputError }> {
-  if (unit.text !== undefined) return { text: unit.text };
-  return unit.source === 'stdin' ? readStdin(maxBytes) : readBounded(unit.file, maxBytes);
-}
-
-/** Reads every input through the shared source pipeline into an inventory; input errors are collected. */
+/** Reads every input through the one input path of every command into an inventory; input errors are collected. */
 export async function loadInputs(paths: readonly string[], maxBytes: number): Promise<LoadedInputs> {
-  const expanded = expandPaths(paths);
-  const errors = [...expanded.errors];
   const inventory = new Inventory();
-  for (const unit of expanded.units) {
-    const read = await readUnit(unit, maxBytes);
-    if ('error' in read) {
-      errors.push(read.error);
-      continue;
-    }
-    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    errors.push(...redactInputErrors(parsed.errors));
-    for (const resource of parsed.resources) inventory.add(resource);
-    parsed.release();
-  }
-  return { inventory, errors };
+  const loaded = await loadResources({ paths, maxFileBytes: maxBytes }, {}, (resource) => inventory.add(resource));
+  reportProblems(loaded.errors, loaded.notes);
+  return { inventory, errors: loaded.errors };
 }
 
 function maxBytesOf(flags: CommonFlags): number {
@@ -117,7 +100,8 @@ function emit(flags: CommonFlags, text: string): void {
 export async function runCoverage(paths: string[], flags: CoverageFlags): Promise<number> {
   const maxBytes = maxBytesOf(flags);
   const { inventory, errors } = await loadInputs(paths, maxBytes);
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
   const report = coverageReport(NetpolAnalysis.of(inventory), (namespace) => namespaceExclusionReason(config, namespace));
   emit(flags, flags.output === 'json' ? `${JSON.stringify({ ...report, errors }, null, 2)}\n` : coverageTable(report, errors));
   if (errors.length > 0) return EXIT.error;
@@ -139,6 +123,11 @@ function allowLines(label: string, entries: readonly AllowEntry[]): string[] {
     const by = entry.policies.length > 0 ? `  [${entry.policies.join(', ')}]` : '';
     return `      ${label} ${entry.peer.text}, ${portsText(entry)}${by}`;
   });
+}
+
+/** Names and messages from the input, escaped for the terminal, one output line each. */
+function safeLines(lines: readonly string[]): string {
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function yesNo(value: boolean): string {
@@ -168,8 +157,8 @@ export function coverageTable(report: CoverageReport, errors: readonly InputErro
     `${s.covered} covered, ${s.uncovered} uncovered (${s.ingressIsolated} ingress-isolated, ${s.egressIsolated} egress-isolated, ${s.hostNetwork} hostNetwork)`);
   lines.push(`namespaces with workloads but no default-deny: ingress ${s.namespacesWithoutDefaultDenyIngress}, egress ${s.namespacesWithoutDefaultDenyEgress}`);
   if (s.outOfScopeNamespaces > 0) lines.push(`${s.outOfScopeNamespaces} namespace${s.outOfScopeNamespaces === 1 ? '' : 's'} out of scope: ${s.uncoveredInScope} uncovered workload${s.uncoveredInScope === 1 ? '' : 's'} in scope`);
-  for (const error of errors) lines.push(`error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`);
-  return `${lines.join('\n')}\n`;
+  if (errors.length > 0) lines.push(`${errors.length} input error${errors.length === 1 ? '' : 's'} (on stderr): the answer covers only what could be read`);
+  return safeLines(lines);
 }
 
 // ── reach ───────────────────────────────────────────────────────────────────────────────────────
@@ -259,9 +248,9 @@ export function reachTable(result: ReachResult, errors: readonly InputError[] = 
     ...sideText('egress: ', result.egress, result.from),
     ...sideText('ingress:', result.ingress, result.to),
     ...result.notes.map((note) => `  note: ${note}`),
-    ...errors.map((error) => `error: ${error.file}${error.line ? `:${error.line}` : ''}: ${error.message}`),
   ];
-  return `${lines.join('\n')}\n`;
+  if (errors.length > 0) lines.push(`${errors.length} input error${errors.length === 1 ? '' : 's'} (on stderr): the answer covers only what could be read`);
+  return safeLines(lines);
 }
 
 export async function runReach(paths: string[], flags: ReachFlags): Promise<number> {
@@ -276,8 +265,8 @@ export async function runReach(paths: string[], flags: ReachFlags): Promise<numb
     result = reach(analysis, findWorkload(analysis, fromQuery), findWorkload(analysis, toQuery), port);
   } catch (error) {
     if (error instanceof ReachError) {
-      const inputs = errors.map((e) => `\n  ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}`).join('');
-      throw new UsageError(`${error.message}${inputs ? `\ninput errors:${inputs}` : ''}`);
+      // The input errors, which may explain the missing workload, are already on stderr.
+      throw new UsageError(error.message);
     }
     throw error;
   }

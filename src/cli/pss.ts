@@ -3,14 +3,13 @@
  * upstream PodSecurity admission controller would judge it in a namespace enforcing L at V.
  */
 import { Command, Option } from 'commander';
-import { expandPaths, parseSize, readBounded, readStdin, type InputUnit } from '../sources/files.js';
-import { parseManifestText } from '../sources/yaml-documents.js';
+import { parseSize } from '../sources/files.js';
+import { loadResources } from '../sources/input.js';
 import { POD_TEMPLATE_KINDS, podTemplateOf } from '../resources/workloads.js';
 import { formatRef, refOf, type InputError, type Location, type Resource, type ResourceRef } from '../resources/types.js';
 import { evaluateTemplate, formatViolation, parsePolicyVersion, isPssLevel, type PssPolicy } from '../pss/index.js';
-import { openOutput, UsageError, EXIT, type Output } from './io.js';
+import { openOutput, reportProblems, UsageError, EXIT, type Output, noteConfig } from './io.js';
 import { alignColumns, locationText, printable } from '../report/table.js';
-import { redactInputErrors } from '../resources/redact.js';
 import { loadConfig, namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
 import { builtinCheckIds } from '../checks/index.js';
 
@@ -84,8 +83,11 @@ export async function runPssCheck(paths: string[], flags: PssCheckFlags, stdin?:
   const policy = policyFromFlags(flags);
   const maxBytes = parseSize(flags.maxFileSize);
   if (maxBytes === undefined || maxBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
-  const report = await evaluateInputs(paths, policy, maxBytes, stdin, config);
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
+  const notes: InputError[] = [];
+  const report = await evaluateInputs(paths, policy, maxBytes, stdin, config, notes);
+  reportProblems(report.errors, notes);
   const output = openOutput(flags.outputFile);
   try {
     if (flags.output === 'json') output.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -104,41 +106,27 @@ export async function evaluateInputs(
   maxBytes: number,
   stdin?: NodeJS.ReadableStream,
   config?: AnnexaConfig,
+  notes: InputError[] = [],
 ): Promise<PssReport> {
-  const expanded = expandPaths(paths);
-  const errors: InputError[] = [...expanded.errors];
   const results: PssResult[] = [];
-  for (const unit of expanded.units) {
-    const read = await readUnit(unit, maxBytes, stdin);
-    if ('error' in read) {
-      errors.push(read.error);
-      continue;
+  const evaluationErrors: InputError[] = [];
+  const loaded = await loadResources({ paths, maxFileBytes: maxBytes }, stdin ? { stdin } : {}, (resource) => {
+    const result = evaluateResource(resource, policy);
+    if (result === undefined) return;
+    if ('message' in result) {
+      evaluationErrors.push(result);
+      return;
     }
-    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    parsed.release();
-    errors.push(...redactInputErrors(parsed.errors));
-    for (const resource of parsed.resources) {
-      const result = evaluateResource(resource, policy);
-      if (result === undefined) continue;
-      if ('message' in result) {
-        errors.push(result);
-        continue;
-      }
-      const excluded = config && namespaceExclusionReason(config, resource.namespace);
-      if (excluded !== undefined) result.outOfScope = { reason: excluded };
-      results.push(result);
-    }
-  }
+    const excluded = config && namespaceExclusionReason(config, resource.namespace);
+    if (excluded !== undefined) result.outOfScope = { reason: excluded };
+    results.push(result);
+  });
+  const errors = [...loaded.errors, ...evaluationErrors];
+  notes.push(...loaded.notes);
   const allowed = results.filter((r) => r.allowed).length;
   const rejectedInScope = results.filter((r) => !r.allowed && !r.outOfScope).length;
   const outOfScope = results.filter((r) => r.outOfScope).length;
   return { results, summary: { workloads: results.length, allowed, rejected: results.length - allowed, rejectedInScope, outOfScope }, errors };
-}
-
-function readUnit(unit: InputUnit, maxBytes: number, stdin?: NodeJS.ReadableStream) {
-  if (unit.text !== undefined) return Promise.resolve({ text: unit.text });
-  if (unit.source === 'stdin') return readStdin(maxBytes, stdin);
-  return Promise.resolve(readBounded(unit.file, maxBytes));
 }
 
 function locationOf(resource: Resource): Location {
@@ -146,14 +134,12 @@ function locationOf(resource: Resource): Location {
   return { ...(file !== undefined ? { file } : {}), ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
 }
 
-/** The result for a Pod or workload; undefined for other kinds; an input error for a template-less workload. */
+/** The result for a Pod or workload; undefined for other kinds and template-less workloads; an input error when evaluation fails. */
 function evaluateResource(resource: Resource, policy: PssPolicy): PssResult | InputError | undefined {
   if (!POD_TEMPLATE_KINDS.includes(resource.kind)) return undefined;
   const template = podTemplateOf(resource);
-  if (!template) {
-    const location = locationOf(resource);
-    return { file: location.file ?? '-', ...(location.line !== undefined ? { line: location.line } : {}), message: `${formatRef(refOf(resource))} has no pod template spec to evaluate` };
-  }
+  // A workload without a pod template is an input error of the input stage (sources/validate.ts).
+  if (!template) return undefined;
   let evaluation: ReturnType<typeof evaluateTemplate>;
   try {
     evaluation = evaluateTemplate(template, policy);
@@ -193,5 +179,6 @@ function writeTable(report: PssReport, output: Output): void {
   const reasons = new Map<string, string>();
   for (const result of report.results) if (result.outOfScope) reasons.set(result.resource.namespace ?? '-', result.outOfScope.reason);
   for (const [namespace, reason] of reasons) output.write(`out of scope: ${printable(namespace)}: ${printable(reason)}\n`);
-  for (const error of report.errors) output.write(`error: ${printable(error.file)}${error.line ? `:${error.line}` : ''}: ${printable(error.message)}\n`);
+  const errors = report.errors.length;
+  if (errors > 0) output.write(`${errors} input error${errors === 1 ? '' : 's'} (on stderr): the verdicts cover only what could be read\n`);
 }

@@ -3,24 +3,32 @@
  * questions about the RBAC objects of manifests, answered as the Kubernetes RBAC authorizer would.
  */
 import { Command, Option } from 'commander';
-import { expandPaths, parseSize, readBounded, readStdin, type InputUnit } from '../sources/files.js';
-import { parseManifestText } from '../sources/yaml-documents.js';
+import { parseSize } from '../sources/files.js';
+import { loadResources } from '../sources/input.js';
 import type { InputError, Resource } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import {
   defaultApiGroup, isBroadGroup, parseSubjectSpec, RbacModel, RBAC_KINDS, ServiceAccountUsage, subjectAnswer, whoCanAnswer,
-  type AccessRequest, type AccessScope, type SubjectAnswer, type WhoCanAnswer, type RuleGrantJson,
+  type AccessRequest, type AccessScope, type SubjectAnswer, type WhoCanAnswer, type RuleGrantJson, type ViaJson,
 } from '../inventory/rbac/index.js';
+import { loadConfig, namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
+import { builtinCheckIds } from '../checks/index.js';
 import { alignColumns, printable } from '../report/table.js';
-import { openOutput, UsageError, EXIT } from './io.js';
-import { redactInputErrors } from '../resources/redact.js';
+import { openOutput, noteConfig, reportProblems, terminalSafe, UsageError, EXIT } from './io.js';
 
 const FORMATS = ['table', 'json'] as const;
+
+/** The verbs of the Kubernetes API and of its RBAC special cases, and `*`. */
+export const KNOWN_VERBS: readonly string[] = [
+  'get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection', 'proxy',
+  'escalate', 'bind', 'impersonate', 'approve', 'sign', 'use', 'attest', '*',
+];
 
 interface CommonFlags {
   output: (typeof FORMATS)[number];
   outputFile?: string;
   maxFileSize: string;
+  config?: string;
 }
 
 interface WhoCanFlags extends CommonFlags {
@@ -28,6 +36,7 @@ interface WhoCanFlags extends CommonFlags {
   allNamespaces?: boolean;
   name?: string;
   apiGroup?: string;
+  allowCustomVerb?: boolean;
 }
 
 interface SubjectFlags extends CommonFlags {
@@ -38,6 +47,7 @@ interface Loaded {
   inventory: Inventory;
   model: RbacModel;
   errors: InputError[];
+  notes: InputError[];
 }
 
 function withCommonOptions(command: Command): Command {
@@ -45,6 +55,7 @@ function withCommonOptions(command: Command): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(FORMATS).default('table'))
     .option('--output-file <file>', 'write the answer to a file instead of stdout')
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
+    .option('-c, --config <file>', 'annexa.yaml whose scope marks grants through bindings of excluded namespaces out of scope (default: ./annexa.yaml)')
     .exitOverride()
     .showHelpAfterError('(run "annexa rbac help" for usage)');
 }
@@ -66,6 +77,7 @@ function whoCanCommand(): Command {
     .option('-A, --all-namespaces', 'access in any namespace: every binding, each grant with its namespace')
     .option('--name <name>', 'a specific object name (rules with resourceNames only match when it is given)')
     .option('--api-group <group>', 'API group of the resource (default: the well-known group of the resource, else core)')
+    .option('--allow-custom-verb', 'accept a verb outside the Kubernetes API verbs (for custom authorizers and aggregated APIs)')
     .action(async function (this: Command, verb: string, resource: string, paths: string[]) {
       const code = await runWhoCan(verb, resource, paths, this.opts<WhoCanFlags>());
       this.setOptionValue('exitCode', code);
@@ -90,27 +102,12 @@ function maxBytes(flags: CommonFlags): number {
   return bytes;
 }
 
-async function readUnit(unit: InputUnit, max: number) {
-  return unit.source === 'stdin' ? readStdin(max) : readBounded(unit.file, max);
-}
-
-/** Reads the manifests with the scan's source pipeline and builds the model. */
+/** Reads the manifests through the one input path of every command and builds the model. */
 export async function loadRbac(paths: readonly string[], max: number): Promise<Loaded> {
-  const { units, errors } = expandPaths(paths);
   const resources: Resource[] = [];
-  for (const unit of units) {
-    const read = await readUnit(unit, max);
-    if ('error' in read) {
-      errors.push(read.error);
-      continue;
-    }
-    const parsed = parseManifestText(read.text, { source: unit.source, file: unit.file });
-    errors.push(...redactInputErrors(parsed.errors));
-    resources.push(...parsed.resources);
-    parsed.release();
-  }
+  const loaded = await loadResources({ paths, maxFileBytes: max }, {}, (resource) => resources.push(resource));
   const inventory = Inventory.of(resources);
-  return { inventory, model: RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS)), errors };
+  return { inventory, model: RbacModel.fromResources(inventory.ofKind(...RBAC_KINDS)), errors: loaded.errors, notes: loaded.notes };
 }
 
 function splitGroup(resource: string, flags: WhoCanFlags): { resource: string; group: string } {
@@ -126,6 +123,10 @@ function splitGroup(resource: string, flags: WhoCanFlags): { resource: string; g
 /** Parses VERB and RESOURCE[/SUBRESOURCE] (or a /non-resource/url) into an authorizer request. */
 export function parseRequest(verb: string, target: string, flags: WhoCanFlags): AccessRequest {
   if (!/^[a-z*][a-zA-Z*-]*$/.test(verb)) throw new UsageError(`"${verb}" is not an API verb`);
+  // A typo (`gte`) would answer "nobody" and look like a pass.
+  if (!KNOWN_VERBS.includes(verb) && !flags.allowCustomVerb) {
+    throw new UsageError(`"${verb}" is not a Kubernetes API verb; known verbs: ${KNOWN_VERBS.join(', ')} (--allow-custom-verb accepts others)`);
+  }
   if (target.startsWith('/')) {
     if (flags.namespace !== undefined || flags.allNamespaces || flags.name !== undefined || flags.apiGroup !== undefined) {
       throw new UsageError('a non-resource URL is cluster-wide: -n, -A, --name and --api-group do not apply');
@@ -156,9 +157,9 @@ export async function runWhoCan(verb: string, target: string, paths: string[], f
   const scope = scopeOf(flags);
   requirePaths(paths);
   const loaded = await loadRbac(paths, maxBytes(flags));
-  const answer = whoCanAnswer(loaded.model, request, scope);
+  const answer = markOutOfScope(whoCanAnswer(loaded.model, request, scope), scopeConfig(flags));
   const text = flags.output === 'json' ? `${JSON.stringify({ ...answer, errors: loaded.errors }, null, 2)}\n` : whoCanTable(answer);
-  return finish(text, loaded.errors, flags);
+  return finish(text, loaded, flags);
 }
 
 export async function runSubject(spec: string, paths: string[], flags: SubjectFlags): Promise<number> {
@@ -168,16 +169,45 @@ export async function runSubject(spec: string, paths: string[], flags: SubjectFl
   requirePaths(paths);
   const loaded = await loadRbac(paths, maxBytes(flags));
   const answer = subjectAnswer(loaded.model, subject, flags.group, ServiceAccountUsage.of(loaded.inventory));
-  const text = flags.output === 'json' ? `${JSON.stringify({ ...answer, errors: loaded.errors }, null, 2)}\n` : subjectTable(answer);
-  return finish(text, loaded.errors, flags);
+  const outOfScope = excludedNamespaces(Object.keys(answer.namespaces), scopeConfig(flags));
+  const scoped = Object.keys(outOfScope).length > 0 ? { ...answer, outOfScope } : answer;
+  const text = flags.output === 'json' ? `${JSON.stringify({ ...scoped, errors: loaded.errors }, null, 2)}\n` : subjectTable(scoped);
+  return finish(text, loaded, flags);
 }
 
-function finish(text: string, errors: readonly InputError[], flags: CommonFlags): number {
+function finish(text: string, loaded: Loaded, flags: CommonFlags): number {
+  reportProblems(loaded.errors, loaded.notes);
   const output = openOutput(flags.outputFile);
   output.write(text);
   output.close();
-  for (const e of errors) process.stderr.write(`annexa: ${e.file}${e.line ? `:${e.line}` : ''}: ${e.message}\n`);
-  return errors.length > 0 ? EXIT.error : EXIT.ok;
+  return loaded.errors.length > 0 ? EXIT.error : EXIT.ok;
+}
+
+function scopeConfig(flags: CommonFlags): AnnexaConfig {
+  const { config, file } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, file);
+  return config;
+}
+
+/** Grants through a binding in a namespace outside the ISMS scope carry the exclusion's reason. */
+function markOutOfScope(answer: WhoCanAnswer, config: AnnexaConfig): WhoCanAnswer {
+  for (const subject of answer.subjects) {
+    for (const via of subject.via as Array<ViaJson & { outOfScope?: string }>) {
+      const reason = via.namespace === undefined ? undefined : namespaceExclusionReason(config, via.namespace);
+      if (reason !== undefined) via.outOfScope = reason;
+    }
+  }
+  return answer;
+}
+
+/** The namespaces (of those given) outside the ISMS scope, with the exclusion's reason. */
+function excludedNamespaces(namespaces: readonly string[], config: AnnexaConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const namespace of namespaces) {
+    const reason = namespaceExclusionReason(config, namespace);
+    if (reason !== undefined) out[namespace] = reason;
+  }
+  return out;
 }
 
 function scopeText(answer: WhoCanAnswer): string {
@@ -196,12 +226,12 @@ function subjectCell(s: { kind: string; name: string; namespace?: string }): str
 export function whoCanTable(answer: WhoCanAnswer): string {
   const what = `${answer.verb} ${answer.resource}${answer.apiGroup ? ` (${answer.apiGroup})` : ''}${answer.name ? ` named ${answer.name}` : ''}`;
   const lines = [`Who can ${what} ${scopeText(answer)}: ${answer.subjects.length} subject(s)`];
-  const rows = answer.subjects.flatMap((s) => s.via.map((v) => [subjectCell(s), v.namespace ?? '*', v.binding, v.role]));
+  const rows = answer.subjects.flatMap((s) => s.via.map((v: ViaJson & { outOfScope?: string }) => [subjectCell(s), `${v.namespace ?? '*'}${v.outOfScope !== undefined ? ' (out of scope)' : ''}`, v.binding, v.role]));
   if (rows.length > 0) lines.push('', ...table(['SUBJECT', 'NAMESPACE', 'BINDING', 'ROLE'], rows));
   const broad = answer.subjects.filter((s) => s.kind === 'Group' && isBroadGroup(s.name)).map((s) => s.name);
   if (broad.length > 0) lines.push('', `Implicit groups are listed as subjects: ${broad.join(', ')} (every authenticated identity, every service account, or every anonymous client).`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `${answer.unresolvedBindings.length} binding(s) reference roles not in the input; they may grant more.`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }
 
 function ruleCells(rule: RuleGrantJson): [string, string] {
@@ -211,17 +241,17 @@ function ruleCells(rule: RuleGrantJson): [string, string] {
   return [rule.verbs.join(','), `${(rule.resources ?? []).join(',')} (${groups})${names}`];
 }
 
-export function subjectTable(answer: SubjectAnswer): string {
+export function subjectTable(answer: SubjectAnswer & { outOfScope?: Record<string, string> }): string {
   const lines = [`${subjectCell(answer.subject)}${answer.groups.length > 0 ? ` (groups: ${answer.groups.join(', ')})` : ''}`];
   const rows: string[][] = [];
   const add = (scope: string, rules: RuleGrantJson[]) => {
     for (const rule of rules) rows.push([scope, ...ruleCells(rule), rule.via.map((v) => `${v.binding} → ${v.role}`).join('; ')]);
   };
   add('*', answer.cluster);
-  for (const [ns, rules] of Object.entries(answer.namespaces)) add(ns, rules);
+  for (const [ns, rules] of Object.entries(answer.namespaces)) add(answer.outOfScope?.[ns] !== undefined ? `${ns} (out of scope)` : ns, rules);
   lines.push(rows.length > 0 ? '' : 'No rules granted.');
   if (rows.length > 0) lines.push(...table(['NAMESPACE', 'VERBS', 'RESOURCES', 'VIA'], rows));
   for (const w of answer.workloads ?? []) lines.push(`runs as it: ${w.workload}${w.exposedBy.length > 0 ? ` (exposed by ${w.exposedBy.join(', ')})` : ''}`);
   if (answer.unresolvedBindings.length > 0) lines.push('', `unresolved (role not in the input): ${answer.unresolvedBindings.join(', ')}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(terminalSafe).join('\n')}\n`;
 }

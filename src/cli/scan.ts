@@ -1,15 +1,18 @@
 /** `annexa scan PATH...`: manifests in CI. */
 import { Command, Option } from 'commander';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import { redactInputErrors } from '../resources/redact.js';
-import { expandPaths, parseSize, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
-import { kustomizeBuild } from '../sources/kustomize.js';
-import type { InputError, Severity } from '../resources/types.js';
+import { parseSize } from '../sources/files.js';
+import { noResourcesError, prepareInputs, type InputRequest } from '../sources/input.js';
+import type { Finding, Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
-import { openOutput, Progress, UsageError, EXIT } from './io.js';
+import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, noteConfig } from './io.js';
+import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
 
 interface ScanFlags {
@@ -22,6 +25,10 @@ interface ScanFlags {
   quiet?: boolean;
   workers?: string;
   stdinFilename?: string;
+  allowEmpty?: boolean;
+  namespace?: string[];
+  severity?: string;
+  sarifRoot?: string;
   /** False with `--no-cross-resource`. */
   crossResource?: boolean;
 }
@@ -39,13 +46,44 @@ export function scanCommand(): Command {
     .option('-q, --quiet', 'no progress output')
     .option('--workers <n>', 'worker threads for large inputs (0 = none; default: automatic from 4 cores)')
     .option('--no-cross-resource', 'only the per-resource checks: nothing is kept between files, so memory stays bounded by the largest file')
+    .option('-n, --namespace <ns>', 'report only findings about resources of this namespace (repeatable); everything is still read, for cross-resource checks', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--severity <list>', 'report only findings of these severities, e.g. critical,high (the control posture still counts all)')
+    .option('--sarif-root <dir>', 'the directory SARIF artifact URIs are relative to, so that code scanning maps them to repository files (default: the git top level, else the working directory)')
+    .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
     });
 }
 
-export function failThreshold(value: string): Severity | 'never' {
+/** `-n` and `--severity` as a filter of reported findings. */
+function reportFilter(flags: ScanFlags): { report?(finding: Finding): boolean } {
+  const namespaces = flags.namespace && flags.namespace.length > 0 ? new Set(flags.namespace) : undefined;
+  const severities = flags.severity === undefined ? undefined : new Set(flags.severity.split(',').map((s) => s.trim().toLowerCase()).filter((s) => s !== ''));
+  if (severities) {
+    const unknown = [...severities].filter((s) => !isSeverity(s));
+    if (unknown.length > 0 || severities.size === 0) throw new UsageError(`--severity takes a list of ${SEVERITIES.join(', ')}, not "${flags.severity}"`);
+  }
+  if (!namespaces && !severities) return {};
+  return {
+    report: (finding) => (!severities || severities.has(finding.severity))
+      && (!namespaces || namespaces.has(finding.resource.namespace ?? (finding.resource.kind === 'Namespace' ? finding.resource.name : ''))),
+  };
+}
+
+/** `--sarif-root`, else the top level of the git repository around the working directory, else the working directory. */
+function sarifRoot(explicit: string | undefined): string {
+  if (explicit !== undefined) return resolve(explicit);
+  const git = spawnSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const top = git.status === 0 ? git.stdout.trim() : '';
+  return top !== '' ? top : process.cwd();
+}
+
+/** More threads than this only adds memory and start-up time on any machine a scan runs on. */
+const MAX_WORKERS = 64;
+
+export function failThreshold(text: string): Severity | 'never' {
+  const value = text.toLowerCase();
   if (value === 'never' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'never'].join(', ')}, not "${value}"`);
 }
@@ -56,36 +94,51 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   if (paths.length === 0 && flags.kustomize.length === 0) throw new UsageError('scan needs at least one path (or - for stdin, or --kustomize DIR)');
   const workers = flags.workers === undefined ? undefined : Number(flags.workers);
-  if (workers !== undefined && (!Number.isInteger(workers) || workers < 0)) throw new UsageError(`--workers must be a whole number, not "${flags.workers}"`);
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  if (workers !== undefined && (flags.workers!.trim() === '' || !Number.isInteger(workers) || workers < 0 || workers > MAX_WORKERS)) {
+    throw new UsageError(`--workers must be a whole number from 0 to ${MAX_WORKERS}, not "${flags.workers}"`);
+  }
+  const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  noteConfig(flags.config, configFile);
 
   const stdinName = flags.stdinFilename;
   if (stdinName !== undefined && (stdinName === '' || stdinName === '-' || !paths.includes('-'))) {
     throw new UsageError('--stdin-filename names standard input: give it a file name and read - (for example: cat x.yaml | annexa scan - --stdin-filename x.yaml)');
   }
-  const expanded = expandPaths(paths);
-  const units: InputUnit[] = expanded.units.map((unit) => (unit.source === 'stdin' && stdinName !== undefined ? { ...unit, file: stdinName } : unit));
-  const errors: InputError[] = [...expanded.errors];
-  for (const dir of flags.kustomize) {
-    const built = kustomizeBuild(dir, maxFileBytes ?? DEFAULT_MAX_FILE_BYTES);
-    if ('source' in built) units.push(built);
-    else errors.push(built);
-  }
+  const request: InputRequest = { paths, kustomize: flags.kustomize, maxFileBytes, allowEmpty: Boolean(flags.allowEmpty), ...(stdinName !== undefined ? { stdinFilename: stdinName } : {}) };
+  const filter = reportFilter(flags);
+  const { units, errors, notes } = prepareInputs(request);
 
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
+  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
   const progress = Progress.for(Boolean(flags.quiet));
+  const scope = new ScopeWatch();
   const outcome = await runScan(units, {
     config,
     checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
+    ...filter,
     progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-  }, reporter, errors);
+  }, scope.wrap(reporter), errors).catch((error: unknown) => {
+    // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
+    output.abort();
+    throw error;
+  });
   progress.done();
+  const empty = outcome.summary.resources === 0;
+  if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
   redactInputErrors(outcome.errors);
-  reporter.finish(outcome);
+  reportProblems(outcome.errors, notes);
+  for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
+  try {
+    // Nothing read, nothing judged: no control posture for an empty input.
+    reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
   output.close();
 
   if (outcome.errors.length > 0) return EXIT.error;

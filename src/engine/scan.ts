@@ -10,7 +10,8 @@ import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { compactForInventory, InventoryCopier } from '../inventory/compact.js';
 import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOrigin } from '../sources/yaml-documents.js';
-import { readBounded, readStdin, DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
+import { DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
+import { readInputUnit } from '../sources/input.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import { PostureTally } from '../posture/posture.js';
@@ -65,6 +66,11 @@ export interface ScanOptions {
    * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
    */
   workers?: number;
+  /**
+   * Which findings are reported and counted (`scan -n`, `--severity`); the control posture still
+   * counts every finding, so that a filtered view never makes a control pass.
+   */
+  report?(finding: Finding): boolean;
   /** Resources from a source other than files (a live cluster), checked after the units, as they arrive. */
   resources?: AsyncIterable<Resource>;
   /** How the results of `resources` are adjusted (the cluster's owner roll-up). */
@@ -84,16 +90,8 @@ function emptySummary(): ScanSummary {
   return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, bySeverity };
 }
 
-async function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
-  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (unit.text !== undefined) return { text: unit.text };
-  if (unit.source === 'stdin') {
-    const read = await readStdin(max, options.stdin);
-    // Named as the user named standard input (`--stdin-filename`), like its findings.
-    if ('error' in read) read.error.file = unit.file;
-    return read;
-  }
-  return readBounded(unit.file, max);
+function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
+  return readInputUnit(unit, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.stdin);
 }
 
 export async function runScan(units: readonly InputUnit[], options: ScanOptions, sink: ScanSink, initialErrors: InputError[] = []): Promise<ScanOutcome> {
@@ -106,6 +104,10 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   const tally = new PostureTally(checks.all, options.config);
 
   const record = (finding: Finding) => {
+    if (options.report && !options.report(finding)) {
+      if (!finding.outOfScope) tally.finding(finding);
+      return;
+    }
     if (finding.outOfScope) {
       summary.outOfScopeFindings += 1;
       return;
@@ -129,7 +131,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       summary.resources += 1;
       if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) tally.evaluated(id);
       scanned.findings.forEach(record);
-      sink.resource(scanned);
+      sink.resource(options.report ? { ...scanned, findings: scanned.findings.filter(options.report) } : scanned);
     }
   };
   const scanHere = async (unit: InputUnit) => {
@@ -166,7 +168,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
         failedInventoryChecks.add(result.check.id);
       } else {
         result.findings.forEach(record);
-        sink.inventoryFindings?.(result.findings);
+        sink.inventoryFindings?.(options.report ? result.findings.filter(options.report) : result.findings);
       }
       deferLocations();
     }

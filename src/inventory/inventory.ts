@@ -39,6 +39,11 @@ export class Inventory {
     return this.count;
   }
 
+  /** The kinds held, in the order first seen. */
+  kinds(): string[] {
+    return [...this.byKind.keys()];
+  }
+
   ofKind(...kinds: string[]): Resource[] {
     if (kinds.length === 1) return this.byKind.get(kinds[0]!) ?? [];
     return kinds.flatMap((kind) => this.byKind.get(kind) ?? []);

@@ -2,7 +2,7 @@
  * `annexa.yaml`: one schema for scope, applicability, owners and check settings.
  * Later stages (admission, exceptions, evidence) add sections here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument, type Node } from 'yaml';
 import { offsetOfPath } from '../sources/yaml-parse.js';
@@ -25,14 +25,30 @@ function uniqueControls(entries: ReadonlyArray<{ control: string }>, ctx: z.Refi
   });
 }
 
+const PLACEHOLDERS = new Set(['todo', 'tbd', 'tba', 'fixme', 'xxx', 'n/a', 'na', 'none', 'null', 'nil', 'placeholder', 'test', 'wip',
+  'justification', 'reason', 'because', 'ok', 'okay', 'yes', 'no', 'later', 'see above', 'same', 'dummy', 'lorem ipsum', 'asdf', 'foo', 'bar']);
+
+/** Text that says nothing (".", "-", "n/a", "TODO"): an auditor cannot accept it as a reason. */
+export function isPlaceholderText(text: string): boolean {
+  const words = text.trim().toLowerCase().replace(/[.\-_!?:;,*#"'`()[\]]+/g, ' ').trim().replace(/\s+/g, ' ');
+  return (words.match(/\p{L}/gu) ?? []).length < 3 || PLACEHOLDERS.has(words) || PLACEHOLDERS.has(text.trim().toLowerCase());
+}
+
 /** A non-empty string; `missing` is the message when the key is absent or empty. */
 function requiredText(missing: string) {
   return z.string({ error: (issue) => (issue.input === undefined ? missing : 'expected text') }).min(1, missing);
 }
 
+/** A justification: required, and not a placeholder. */
+function justificationText(missing: string) {
+  return requiredText(missing).refine((text) => !isPlaceholderText(text), {
+    message: 'a placeholder is not a justification: say why (for example "managed by the cloud provider; covered by its SOC 2 report")',
+  });
+}
+
 const namespaceExclusion = z.object({
   name: z.string().min(1),
-  justification: requiredText('a justification is required for every exclusion'),
+  justification: justificationText('a justification is required for every exclusion'),
 }).strict();
 
 export const configSchema = z.object({
@@ -47,7 +63,7 @@ export const configSchema = z.object({
   applicability: z.array(z.object({
     control: controlId,
     applicable: z.boolean(),
-    justification: requiredText('a justification is required'),
+    justification: justificationText('a justification is required'),
   }).strict()).superRefine((entries, ctx) => uniqueControls(entries, ctx, 'applicability')).default([]),
   owners: z.array(z.object({ control: controlId, owner: z.string().min(1) }).strict())
     .superRefine((entries, ctx) => uniqueControls(entries, ctx, 'owners')).default([]),
@@ -87,16 +103,40 @@ export function fieldName(path: ReadonlyArray<PropertyKey>): string {
   return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`)).join('');
 }
 
+/** The configuration is a few levels deep; anything far deeper is a mistake or an attack. */
+const MAX_CONFIG_DEPTH = 32;
+const TOO_DEEP = `nested deeper than ${MAX_CONFIG_DEPTH} levels; refused`;
+/** A configuration is a few kilobytes; a larger file is not read. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth + 1 > limit) return true;
+    for (const child of Object.values(current as object)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /**
  * Parses and validates `annexa.yaml` text. With `knownCheckIds`, check ids in `checks.disabled` and
  * `checks.severity` must name real checks: a typo would otherwise silently keep a check running.
  */
 export function parseConfigText(text: string, file: string, knownCheckIds?: ReadonlySet<string>): AnnexaConfig {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, { lineCounter: lines });
+  } catch (error) {
+    if (error instanceof RangeError) throw new ConfigError(file, [{ field: '', message: TOO_DEEP }]);
+    throw error;
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => ({
-      field: '', line: e.linePos?.[0].line, message: e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
+      field: '', line: e.linePos?.[0].line,
+      message: /call stack/i.test(e.message) ? TOO_DEEP : e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''),
     })));
   }
   let raw: unknown;
@@ -111,6 +151,7 @@ export function parseConfigText(text: string, file: string, knownCheckIds?: Read
         : /alias/i.test(message) ? 'too many alias expansions (possible YAML bomb); refused' : `cannot read: ${message.split('\n')[0]}`,
     }]);
   }
+  if (depthOver(raw, MAX_CONFIG_DEPTH)) throw new ConfigError(file, [{ field: '', message: TOO_DEEP }]);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(file, parsed.error.issues.map((issue) => ({
@@ -146,8 +187,11 @@ export function loadConfig(explicit?: string, cwd = process.cwd(), knownCheckIds
   if (!explicit && !existsSync(file)) return { config: DEFAULT_CONFIG };
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_CONFIG_BYTES) throw new ConfigError(explicit ?? file, [{ field: '', message: `file is ${size} bytes, over the ${MAX_CONFIG_BYTES}-byte limit for a configuration; refused` }]);
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(explicit ?? file, [{ field: '', message: `cannot read: ${(error as Error).message}` }]);
   }
   return { config: parseConfigText(text, explicit ?? 'annexa.yaml', knownCheckIds), file };

@@ -2,6 +2,7 @@
  * The JSON contract (DESIGN.md §4), streamed: findings are written as they come, so memory does not
  * grow with the estate. Key order: schemaVersion, tool, findings, then summary, controls and errors.
  */
+import type { ControlStatus } from '../posture/posture.js';
 import type { Finding } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 
@@ -44,6 +45,16 @@ export class FindingSerializer {
   }
 }
 
+/**
+ * A control as the contract shows it: every field of the posture record (fields added to it appear
+ * without a change here), with `checks` meaning the checks that ran, as it always has; the tallies
+ * behind the status stay internal.
+ */
+function controlJson(control: ControlStatus): Record<string, unknown> {
+  const { id, title, theme, status, automation, findings, checks: _mapped, checksEvaluated, checksFailed: _failed, findingsByCheck: _byCheck, ...added } = control;
+  return { id, title, theme, status, automation, findings, checks: checksEvaluated, ...added };
+}
+
 export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
   const serializer = new FindingSerializer();
   let first = true;
@@ -61,15 +72,19 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
       first = false;
     }
   };
-  const outOfScope: Finding[] = [];
+  // Out-of-scope findings follow the summary: kept serialized, not as objects.
+  const outOfScope: string[] = [];
+  const keepOutOfScope = (findings: Finding[]) => {
+    for (const f of findings) if (f.outOfScope) outOfScope.push(serializer.serialize(f));
+  };
   return {
     resource(scanned) {
       emit(scanned.findings);
-      for (const f of scanned.findings) if (f.outOfScope) outOfScope.push(f);
+      keepOutOfScope(scanned.findings);
     },
     inventoryFindings(findings) {
       emit(findings);
-      for (const f of findings) if (f.outOfScope) outOfScope.push(f);
+      keepOutOfScope(findings);
     },
     finish(outcome) {
       open();
@@ -83,16 +98,10 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           skippedDocuments: summary.skippedDocuments,
           outOfScopeFindings: summary.outOfScopeFindings,
         },
-        controls: outcome.controls.map(({ id, title, theme, status, automation, findings, checksEvaluated, justification, owner }) => ({
-          id, title, theme, status, automation, findings, checks: checksEvaluated,
-          ...(justification !== undefined ? { justification } : {}),
-          ...(owner !== undefined ? { owner } : {}),
-        })),
-        outOfScope,
-        errors: outcome.errors,
-        ...(outcome.coverage !== undefined ? { coverage: outcome.coverage } : {}),
+        controls: outcome.controls.map(controlJson),
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1)}\n`);
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
+      outOfScope.length = 0;
     },
   };
 };

@@ -46,51 +46,74 @@ export function failureText(finding: Finding): string {
   return lines.join('\n');
 }
 
-function testcase(name: string, classname: string, findings: readonly Finding[], skipped?: string): string {
+function failureXml(finding: Finding): string {
+  return xmlElement('failure', { type: finding.severity, message: finding.message }, failureText(finding));
+}
+
+function testcase(name: string, classname: string, failures: readonly string[], skipped?: string): string {
   const open = `<testcase${xmlAttributes({ name, classname })}`;
-  const children = [
-    ...(skipped !== undefined ? [xmlElement('skipped', { message: skipped })] : []),
-    ...findings.map((f) => xmlElement('failure', { type: f.severity, message: f.message }, failureText(f))),
-  ];
+  const children = [...(skipped !== undefined ? [xmlElement('skipped', { message: skipped })] : []), ...failures];
   return children.length === 0 ? `${open}/>` : `${open}>${children.join('')}</testcase>`;
 }
 
-function addCase(suite: Suite, name: string, classname: string, findings: readonly Finding[], skipped?: string): void {
-  suite.cases.push(testcase(name, classname, findings, skipped));
+function addCase(suite: Suite, name: string, classname: string, failures: readonly string[], skipped?: string): void {
+  suite.cases.push(testcase(name, classname, failures, skipped));
   if (skipped !== undefined) suite.skipped += 1;
-  else if (findings.length > 0) suite.failures += 1;
+  else if (failures.length > 0) suite.failures += 1;
 }
 
 function addResource(suite: Suite, scanned: ScannedResource): void {
   const classname = formatRef(scanned.ref);
   const ids = [...new Set([...scanned.evaluated, ...scanned.findings.map((f) => f.checkId)])];
   for (const id of ids) {
-    const findings = scanned.findings.filter((f) => f.checkId === id);
-    addCase(suite, id, classname, findings, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : undefined);
+    const failures = scanned.findings.filter((f) => f.checkId === id).map(failureXml);
+    addCase(suite, id, classname, failures, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : undefined);
   }
 }
 
-function inventorySuite(checks: readonly Check[], findings: readonly Finding[], evaluated: ReadonlySet<string>): Suite {
-  const suite = newSuite('cross-resource checks');
-  for (const check of checks.filter((c) => c.scope === 'inventory')) {
-    const own = findings.filter((f) => f.checkId === check.id);
-    if (own.length === 0) {
-      if (evaluated.has(check.id)) addCase(suite, check.id, 'inventory', []);
-      continue;
-    }
-    const byResource = new Map<string, Finding[]>();
-    for (const f of own) {
-      const key = formatRef(f.resource);
-      const list = byResource.get(key);
-      if (list) list.push(f);
-      else byResource.set(key, [f]);
-    }
-    for (const [resource, list] of byResource) {
-      const outOfScope = list.every((f) => f.outOfScope) ? `out of scope: ${list[0]!.outOfScope!.reason}` : undefined;
-      addCase(suite, check.id, resource, list.filter((f) => !f.outOfScope || outOfScope !== undefined), outOfScope);
+/** The failures of one cross-resource check on one resource, rendered as they arrive. */
+interface InventoryCase {
+  inScope: string[];
+  outOfScope: string[];
+  /** Why the resource is out of scope (its first out-of-scope finding). */
+  reason?: string;
+}
+
+/** Cross-resource failures by check and resource, kept as XML rather than as findings. */
+class InventoryCases {
+  private readonly byCheck = new Map<string, Map<string, InventoryCase>>();
+
+  add(finding: Finding): void {
+    let byResource = this.byCheck.get(finding.checkId);
+    if (!byResource) this.byCheck.set(finding.checkId, (byResource = new Map()));
+    const key = formatRef(finding.resource);
+    let entry = byResource.get(key);
+    if (!entry) byResource.set(key, (entry = { inScope: [], outOfScope: [] }));
+    if (finding.outOfScope) {
+      entry.outOfScope.push(failureXml(finding));
+      entry.reason ??= finding.outOfScope.reason;
+    } else {
+      entry.inScope.push(failureXml(finding));
     }
   }
-  return suite;
+
+  suite(checks: readonly Check[], evaluated: ReadonlySet<string>): Suite {
+    const suite = newSuite('cross-resource checks');
+    for (const check of checks.filter((c) => c.scope === 'inventory')) {
+      const byResource = this.byCheck.get(check.id);
+      if (!byResource) {
+        if (evaluated.has(check.id)) addCase(suite, check.id, 'inventory', []);
+        continue;
+      }
+      for (const [resource, entry] of byResource) {
+        // A resource whose findings are all out of scope is a skipped case that still shows them.
+        if (entry.inScope.length === 0) addCase(suite, check.id, resource, entry.outOfScope, `out of scope: ${entry.reason!}`);
+        else addCase(suite, check.id, resource, entry.inScope);
+      }
+    }
+    this.byCheck.clear();
+    return suite;
+  }
 }
 
 function errorSuite(errors: readonly InputError[]): Suite {
@@ -110,7 +133,7 @@ function suiteName(file: string | undefined): string {
 
 export const junitReporter: ReporterFactory = ({ write }) => {
   let current: Suite | undefined;
-  const inventoryFindings: Finding[] = [];
+  const inventoryCases = new InventoryCases();
   write('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="annexa">\n');
   const flush = () => {
     if (current) write(suiteXml(current));
@@ -126,12 +149,12 @@ export const junitReporter: ReporterFactory = ({ write }) => {
       addResource(current, scanned);
     },
     inventoryFindings(findings) {
-      inventoryFindings.push(...findings);
+      for (const finding of findings) inventoryCases.add(finding);
     },
     finish(outcome: ScanOutcome) {
       flush();
       const evaluated = new Set(outcome.controls.flatMap((c) => c.checksEvaluated));
-      const crossResource = inventorySuite(outcome.checks, inventoryFindings, evaluated);
+      const crossResource = inventoryCases.suite(outcome.checks, evaluated);
       if (crossResource.cases.length > 0) write(suiteXml(crossResource));
       if (outcome.errors.length > 0) write(suiteXml(errorSuite(outcome.errors)));
       write('</testsuites>\n');

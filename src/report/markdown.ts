@@ -5,8 +5,9 @@
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ControlStatus } from '../posture/posture.js';
 import type { Finding } from '../resources/types.js';
-import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
+import { SEVERITIES } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
+import { GroupedFindings, type Row } from './grouped-findings.js';
 import { locationText } from './table.js';
 
 const THEMES = ['organizational', 'people', 'physical', 'technological'] as const;
@@ -49,18 +50,27 @@ function summarySection(outcome: ScanOutcome): string[] {
   return ['## Summary', '', ...table(['', 'Count'], rows), ''];
 }
 
-function findingsSection(groups: ReadonlyMap<string, Finding[]>): string[] {
-  const out = ['## Findings', ''];
-  const inScope = [...groups].map(([ref, list]) => [ref, list.filter((f) => !f.outOfScope)] as const).filter(([, list]) => list.length > 0);
-  if (inScope.length === 0) return [...out, 'No findings.', ''];
-  for (const [ref, list] of inScope) {
-    const sorted = [...list].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId));
-    const rows = sorted.map((f) => [
-      f.severity, mdCode(f.checkId), locationText(f.location) ? mdCode(locationText(f.location)) : '-', mdCell(f.message), mdCode(f.path), mdCell(f.controls.iso27001.join(', ')),
-    ]);
-    out.push(`### ${mdCell(ref)}`, '', ...table(['Severity', 'Check', 'Location', 'Message', 'Path', 'ISO 27001'], rows), '');
+/** Markdown cells of a finding: severity, check, location, message, path, ISO 27001 controls. */
+function markdownRow(finding: Finding): Row {
+  const where = locationText(finding.location);
+  return [finding.severity, finding.checkId, where ? mdCode(where) : '-', mdCell(finding.message), mdCode(finding.path), mdCell(finding.controls.iso27001.join(', '))];
+}
+
+function* findingsSection(groups: GroupedFindings): Generator<string> {
+  yield '## Findings';
+  yield '';
+  let any = false;
+  for (const [ref, rows] of groups.groups()) {
+    any = true;
+    yield `### ${mdCell(ref)}`;
+    yield '';
+    yield* table(['Severity', 'Check', 'Location', 'Message', 'Path', 'ISO 27001'], rows.map(([severity, checkId, ...cells]) => [severity, mdCode(checkId), ...cells]));
+    yield '';
   }
-  return out;
+  if (!any) {
+    yield 'No findings.';
+    yield '';
+  }
 }
 
 function postureSection(controls: readonly ControlStatus[]): string[] {
@@ -85,39 +95,60 @@ function errorsSection(outcome: ScanOutcome): string[] {
   return ['## Input errors', '', ...table(['Where', 'Error'], rows), ''];
 }
 
-function outOfScopeSection(groups: ReadonlyMap<string, Finding[]>): string[] {
-  const outOfScope = [...groups.values()].flat().filter((f) => f.outOfScope);
-  if (outOfScope.length === 0) return [];
-  const byReason = new Map<string, number>();
-  for (const f of outOfScope) byReason.set(f.outOfScope!.reason, (byReason.get(f.outOfScope!.reason) ?? 0) + 1);
+function outOfScopeSection(byReason: ReadonlyMap<string, number>): string[] {
+  let total = 0;
+  for (const count of byReason.values()) total += count;
+  if (total === 0) return [];
   return [
-    `## Out of scope (${plural(outOfScope.length, 'finding')}, not counted against controls)`, '',
+    `## Out of scope (${plural(total, 'finding')}, not counted against controls)`, '',
     ...table(['Reason', 'Findings'], [...byReason].map(([reason, n]) => [mdCell(reason), String(n)])), '',
   ];
 }
 
-export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
-  const groups = new Map<string, Finding[]>();
-  const add = (finding: Finding) => {
-    const key = formatRef(finding.resource);
-    const list = groups.get(key);
-    if (list) list.push(finding);
-    else groups.set(key, [finding]);
+/**
+ * Writes lines joined by line breaks, with the trailing blank lines dropped (the report ends with
+ * one line break): blank lines are held until a line with text follows.
+ */
+function lineWriter(write: (chunk: string) => void) {
+  let started = false;
+  let blanks = 0;
+  return (text: string) => {
+    if (text === '') {
+      blanks += 1;
+      return;
+    }
+    write(`${started ? '\n' : ''}${'\n'.repeat(blanks)}${text}`);
+    started = true;
+    blanks = 0;
   };
+}
+
+/**
+ * The summary comes first, so the finding rows are kept rendered in a spool (report/grouped-findings.ts)
+ * until the end; out-of-scope findings are only counted.
+ */
+export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
+  const outOfScope = new Map<string, number>();
+  const groups = new GroupedFindings({
+    row: markdownRow,
+    outOfScope(finding) {
+      outOfScope.set(finding.outOfScope!.reason, (outOfScope.get(finding.outOfScope!.reason) ?? 0) + 1);
+    },
+  });
   return {
-    resource: (scanned) => scanned.findings.forEach(add),
-    inventoryFindings: (findings) => findings.forEach(add),
+    resource: (scanned) => groups.resource(scanned.findings),
+    inventoryFindings: (findings) => groups.lateFindings(findings),
     finish(outcome) {
-      const lines = [
+      const line = lineWriter(write);
+      const head = [
         `# Annexa scan report`, '',
         `annexa ${mdCell(toolVersion)}: ${plural(outcome.summary.findings, 'finding')} in ${plural(outcome.summary.resources, 'resource')}.`, '',
         ...summarySection(outcome),
-        ...findingsSection(groups),
-        ...outOfScopeSection(groups),
-        ...postureSection(outcome.controls),
-        ...errorsSection(outcome),
       ];
-      write(`${lines.join('\n').trimEnd()}\n`);
+      head.forEach(line);
+      for (const text of findingsSection(groups)) line(text);
+      [...outOfScopeSection(outOfScope), ...postureSection(outcome.controls), ...errorsSection(outcome)].forEach(line);
+      write('\n');
     },
   };
 };

@@ -6,6 +6,8 @@ export interface ReporterOptions {
   write(chunk: string): void;
   color: boolean;
   toolVersion: string;
+  /** The directory file locations are relative to (SARIF artifact URIs); default: the working directory. */
+  root?: string;
 }
 
 export interface Reporter extends ScanSink {
@@ -13,3 +15,8 @@ export interface Reporter extends ScanSink {
 }
 
 export type ReporterFactory = (options: ReporterOptions) => Reporter;
+
+/** The report could not be written (disk full, file too large, I/O error): the command exits 2 with this message. */
+export class OutputError extends Error {
+  override name = 'OutputError';
+}

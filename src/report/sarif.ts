@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
@@ -64,9 +64,10 @@ export function sarifLevel(severity: Severity): SarifLevel {
 }
 
 /** A relative, percent-encoded URI for a file path as the user gave it; undefined for stdin. */
-export function artifactUri(file: string, cwd = process.cwd()): string | undefined {
+export function artifactUri(file: string, cwd = process.cwd(), root = cwd): string | undefined {
   if (file === '-' || file.startsWith('kustomize:')) return undefined;
-  const path = isAbsolute(file) ? relative(cwd, file) : file;
+  // Relative to the root (the repository's top level, --sarif-root), whatever directory the scan ran in.
+  const path = relative(root, resolve(cwd, file)) || file;
   return path.split(sep).join('/').split('/').filter((s) => s !== '.').map(encodeURIComponent).join('/');
 }
 
@@ -76,16 +77,16 @@ const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomi
  * Findings in `kubectl kustomize DIR` output have lines of the built stream, not of a file in the
  * repository; code scanning still needs a file, so they point at the kustomization itself (no region).
  */
-function kustomizationLocation(file: string, cwd: string): SarifPhysicalLocation | undefined {
+function kustomizationLocation(file: string, cwd: string, root: string): SarifPhysicalLocation | undefined {
   const dir = file.slice('kustomize:'.length);
   const found = KUSTOMIZATION_FILES.map((name) => join(dir, name)).find((path) => existsSync(isAbsolute(path) ? path : join(cwd, path)));
-  const uri = found === undefined ? undefined : artifactUri(found, cwd);
+  const uri = found === undefined ? undefined : artifactUri(found, cwd, root);
   return uri === undefined ? undefined : { artifactLocation: { uri, uriBaseId: '%SRCROOT%' } };
 }
 
-export function physicalLocation(location: Location | undefined, cwd = process.cwd()): SarifPhysicalLocation | undefined {
-  if (location?.file?.startsWith('kustomize:')) return kustomizationLocation(location.file, cwd);
-  const uri = location?.file === undefined ? undefined : artifactUri(location.file, cwd);
+export function physicalLocation(location: Location | undefined, cwd = process.cwd(), root = cwd): SarifPhysicalLocation | undefined {
+  if (location?.file?.startsWith('kustomize:')) return kustomizationLocation(location.file, cwd, root);
+  const uri = location?.file === undefined ? undefined : artifactUri(location.file, cwd, root);
   if (uri === undefined) return undefined;
   const region = location?.line === undefined ? undefined
     : { startLine: location.line, ...(location.column !== undefined ? { startColumn: location.column } : {}) };
@@ -147,8 +148,8 @@ function ruleSource(checks: readonly Check[], sample: Finding, severity: Severit
   return { id: sample.checkId, title: sample.title, severity, remediation: sample.remediation, controls: sample.controls };
 }
 
-function sarifResult(finding: Finding, ruleIndex: number): SarifResult {
-  const physical = physicalLocation(finding.location);
+function sarifResult(finding: Finding, ruleIndex: number, root: string): SarifResult {
+  const physical = physicalLocation(finding.location, process.cwd(), root);
   const logical = { name: finding.resource.name, fullyQualifiedName: formatRef(finding.resource), kind: 'resource' as const };
   return {
     ruleId: finding.checkId,
@@ -162,8 +163,8 @@ function sarifResult(finding: Finding, ruleIndex: number): SarifResult {
   };
 }
 
-function notification(error: InputError): SarifNotification {
-  const physical = physicalLocation(error);
+function notification(error: InputError, root: string): SarifNotification {
+  const physical = physicalLocation(error, process.cwd(), root);
   const where = error.file === '-' ? 'standard input' : error.file;
   return {
     level: 'error',
@@ -173,7 +174,7 @@ function notification(error: InputError): SarifNotification {
   };
 }
 
-export const sarifReporter: ReporterFactory = ({ write, toolVersion }) => {
+export const sarifReporter: ReporterFactory = ({ write, toolVersion, root = process.cwd() }) => {
   const ruleIndexes = new Map<string, number>();
   const samples: Finding[] = [];
   const severities: Severity[] = [];
@@ -195,7 +196,7 @@ export const sarifReporter: ReporterFactory = ({ write, toolVersion }) => {
         severities.push(finding.severity);
       }
       if (severityRank(finding.severity) > severityRank(severities[index]!)) severities[index] = finding.severity;
-      write(`${first ? '\n' : ',\n'}${JSON.stringify(sarifResult(finding, index))}`);
+      write(`${first ? '\n' : ',\n'}${JSON.stringify(sarifResult(finding, index, root))}`);
       first = false;
     }
   };
@@ -209,7 +210,7 @@ export const sarifReporter: ReporterFactory = ({ write, toolVersion }) => {
         tool: { driver: { name: 'annexa', version: toolVersion, semanticVersion: toolVersion, rules } },
         invocations: [{
           executionSuccessful: outcome.errors.length === 0,
-          toolExecutionNotifications: outcome.errors.map(notification),
+          toolExecutionNotifications: outcome.errors.map((error) => notification(error, root)),
         }],
         columnKind: 'utf16CodeUnits',
         properties: { summary: outcome.summary },

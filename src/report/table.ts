@@ -1,9 +1,10 @@
 /** Terminal output: findings grouped by resource, a one-line summary, then control posture by theme. */
 import pc from 'picocolors';
 import type { ControlRefs, Finding, Location, Severity } from '../resources/types.js';
-import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
+import { SEVERITIES } from '../resources/types.js';
 import type { ScanOutcome } from '../engine/scan.js';
 import type { ReporterFactory } from './reporter.js';
+import { GroupedFindings, type Row } from './grouped-findings.js';
 
 type Paint = (text: string) => string;
 
@@ -65,24 +66,34 @@ export function printable(text: string): string {
   });
 }
 
-/** In-scope findings grouped by resource, most severe first; columns aligned across all groups. */
-function findingsSection(groups: ReadonlyMap<string, Finding[]>, p: ReturnType<typeof painter>): string[] {
-  const sorted = [...groups].map(([resource, findings]) => [resource, findings.filter((f) => !f.outOfScope)] as const)
-    .filter(([, findings]) => findings.length > 0)
-    .map(([resource, findings]) => [resource, [...findings].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.checkId.localeCompare(b.checkId))] as const);
-  const all = sorted.flatMap(([, findings]) => findings);
-  const cells = alignColumns(all.map((f) => [f.severity.toUpperCase(), f.checkId, printable(locationText(f.location) || '-'), printable(f.message)]));
-  const rows = cells.map((row, i) => {
-    const [severity, checkId, location, message] = row as [string, string, string, string];
-    return `  ${p.severity(all[i]!.severity, severity)}${COLUMN_GAP}${checkId}${COLUMN_GAP}${p.dim(location)}${COLUMN_GAP}${message}`;
-  });
-  const out: string[] = [];
-  let next = 0;
-  for (const [resource, findings] of sorted) {
-    out.push(p.bold(printable(resource)), ...rows.slice(next, next + findings.length), '');
-    next += findings.length;
+/** Table cells of a finding: severity, check id, location, message (manifest text made printable). */
+function tableRow(finding: Finding): Row {
+  return [finding.severity, finding.checkId, printable(locationText(finding.location) || '-'), printable(finding.message)];
+}
+
+/** Widest severity, check id and location seen so far: the columns are aligned across all groups. */
+class ColumnWidths {
+  readonly widths = [0, 0, 0];
+  add(row: Row): void {
+    for (let i = 0; i < 3; i++) if (row[i]!.length > this.widths[i]!) this.widths[i] = row[i]!.length;
   }
-  return out;
+}
+
+/** In-scope findings grouped by resource, most severe first; columns aligned across all groups. */
+function* findingsLines(groups: GroupedFindings, widths: readonly number[], p: ReturnType<typeof painter>): Generator<string> {
+  const [severityWidth, checkWidth, locationWidth] = widths as [number, number, number];
+  for (const [resource, rows] of groups.groups()) {
+    yield p.bold(printable(resource));
+    for (const [severity, checkId, location, message] of rows) {
+      yield `  ${p.severity(severity, severity.toUpperCase().padEnd(severityWidth))}${COLUMN_GAP}${checkId.padEnd(checkWidth)}${COLUMN_GAP}${p.dim(location!.padEnd(locationWidth))}${COLUMN_GAP}${message}`;
+    }
+    yield '';
+  }
+}
+
+/** `namespace: reason` → count, for the out-of-scope lines. */
+function outOfScopeKey(finding: Finding): string {
+  return `${finding.resource.namespace ?? (finding.resource.kind === 'Namespace' ? finding.resource.name : '-')}: ${finding.outOfScope!.reason}`;
 }
 
 export function summaryLine(outcome: ScanOutcome): string {
@@ -98,43 +109,49 @@ export function summaryLine(outcome: ScanOutcome): string {
   return parts.join(', ');
 }
 
+/**
+ * Rows are kept rendered in a spool (report/grouped-findings.ts) while the scan runs and written at
+ * the end, when the column widths are known; out-of-scope findings are only counted.
+ */
 export const tableReporter: ReporterFactory = ({ write, color }) => {
   const p = painter(color);
-  const groups = new Map<string, Finding[]>();
-  const add = (finding: Finding) => {
-    const key = formatRef(finding.resource);
-    const list = groups.get(key);
-    if (list) list.push(finding);
-    else groups.set(key, [finding]);
-  };
+  const columns = new ColumnWidths();
+  const outOfScope = new Map<string, number>();
+  let outOfScopeTotal = 0;
+  const groups = new GroupedFindings({
+    row(finding) {
+      const row = tableRow(finding);
+      columns.add(row);
+      return row;
+    },
+    outOfScope(finding) {
+      const key = outOfScopeKey(finding);
+      outOfScope.set(key, (outOfScope.get(key) ?? 0) + 1);
+      outOfScopeTotal += 1;
+    },
+  });
+  const line = (text: string) => write(`${text}\n`);
   return {
     resource(scanned) {
-      scanned.findings.forEach(add);
+      groups.resource(scanned.findings);
     },
     inventoryFindings(findings) {
-      findings.forEach(add);
+      groups.lateFindings(findings);
     },
     finish(outcome) {
-      const out = findingsSection(groups, p);
-      const outOfScope = [...groups.values()].flat().filter((f) => f.outOfScope);
-      if (outOfScope.length > 0) {
-        out.push(p.bold(`Out of scope (${outOfScope.length} finding${outOfScope.length === 1 ? '' : 's'} not counted against controls):`));
-        const byReason = new Map<string, number>();
-        for (const f of outOfScope) {
-          const key = `${f.resource.namespace ?? (f.resource.kind === 'Namespace' ? f.resource.name : '-')}: ${f.outOfScope!.reason}`;
-          byReason.set(key, (byReason.get(key) ?? 0) + 1);
-        }
-        for (const [reason, count] of byReason) out.push(`  ${printable(reason)} (${count})`);
-        out.push('');
+      for (const text of findingsLines(groups, columns.widths, p)) line(text);
+      if (outOfScopeTotal > 0) {
+        line(p.bold(`Out of scope (${outOfScopeTotal} finding${outOfScopeTotal === 1 ? '' : 's'} not counted against controls):`));
+        for (const [reason, count] of outOfScope) line(`  ${printable(reason)} (${count})`);
+        line('');
       }
       if (outcome.errors.length > 0) {
-        out.push(p.bold(p.red('Input errors:')));
-        for (const e of outcome.errors) out.push(`  ${printable(e.file)}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${printable(e.message)}`);
-        out.push('');
+        line(p.bold(p.red('Input errors:')));
+        for (const e of outcome.errors) line(`  ${printable(e.file)}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${printable(e.message)}`);
+        line('');
       }
-      out.push(summaryLine(outcome));
-      out.push(themeSummary(outcome, p));
-      write(`${out.join('\n')}\n`);
+      line(summaryLine(outcome));
+      line(themeSummary(outcome, p));
     },
   };
 };

@@ -103,4 +103,6 @@ export interface InputError {
   line?: number;
   column?: number;
   message: string;
+  /** For an object the API server would reject: the offending field's path from the resource root. */
+  field?: string;
 }

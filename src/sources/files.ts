@@ -2,7 +2,7 @@
  * Input units from the command line: files, directories (recursively: .yaml, .yml, .json) and `-`
  * for standard input. Reading is bounded: huge and binary files are refused with a clear error.
  */
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import type { InputError, SourceKind } from '../resources/types.js';
 
@@ -20,12 +20,25 @@ export interface InputUnit {
 export interface ExpandedInputs {
   units: InputUnit[];
   errors: InputError[];
+  /** What was skipped inside directories and why (symbolic links, FIFOs, devices, sockets). */
+  notes: InputError[];
+  /** Directories given on the command line that hold no manifest file at all. */
+  emptyDirectories: string[];
+}
+
+/** A file whose presence makes a directory an unrendered Helm chart. */
+const HELM_CHART_FILE = 'Chart.yaml';
+
+function helmChartMessage(dir: string): string {
+  return `a Helm chart (${HELM_CHART_FILE}), not rendered manifests: render it first, e.g. helm template NAME ${dir} | annexa scan -`;
 }
 
 /** Expands the paths given on the command line into files, in a stable (sorted) order. */
 export function expandPaths(paths: readonly string[]): ExpandedInputs {
   const units: InputUnit[] = [];
   const errors: InputError[] = [];
+  const notes: InputError[] = [];
+  const emptyDirectories: string[] = [];
   for (const path of paths) {
     if (path === '-') {
       units.push({ source: 'stdin', file: '-' });
@@ -38,13 +51,25 @@ export function expandPaths(paths: readonly string[]): ExpandedInputs {
       errors.push({ file: path, message: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message });
       continue;
     }
-    if (stats.isDirectory()) walk(path, units, errors);
-    else units.push({ source: 'file', file: path });
+    if (stats.isDirectory()) {
+      const before = units.length;
+      const errorsBefore = errors.length;
+      walk(path, units, errors, notes);
+      if (units.length === before && errors.length === errorsBefore) emptyDirectories.push(path);
+    } else units.push({ source: 'file', file: path });
   }
-  return { units, errors };
+  return { units, errors, notes, emptyDirectories };
 }
 
-function walk(dir: string, units: InputUnit[], errors: InputError[]): void {
+function specialFileKind(entry: Dirent): string | undefined {
+  if (entry.isSymbolicLink()) return 'symbolic link';
+  if (entry.isFIFO()) return 'FIFO';
+  if (entry.isCharacterDevice() || entry.isBlockDevice()) return 'device';
+  if (entry.isSocket()) return 'socket';
+  return undefined;
+}
+
+function walk(dir: string, units: InputUnit[], errors: InputError[], notes: InputError[]): void {
   let entries;
   try {
     entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -52,11 +77,20 @@ function walk(dir: string, units: InputUnit[], errors: InputError[]): void {
     errors.push({ file: dir, message: `cannot read directory: ${(error as Error).message}` });
     return;
   }
+  if (entries.some((entry) => entry.name === HELM_CHART_FILE && entry.isFile())) {
+    errors.push({ file: dir, message: helmChartMessage(dir) });
+    return;
+  }
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = join(dir, entry.name);
-    if (entry.isDirectory()) walk(full, units, errors);
-    else if (entry.isFile() && MANIFEST_EXTENSIONS.test(entry.name)) units.push({ source: 'file', file: full });
+    if (entry.isDirectory()) walk(full, units, errors, notes);
+    else if (entry.isFile()) {
+      if (MANIFEST_EXTENSIONS.test(entry.name)) units.push({ source: 'file', file: full });
+    } else {
+      const kind = specialFileKind(entry);
+      if (kind !== undefined) notes.push({ file: full, message: `${kind} skipped: only regular files are read inside a directory` });
+    }
   }
 }
 
@@ -82,28 +116,69 @@ function tooLarge(file: string, size: number, limit: number): ReadResult {
   return { error: { file, message: `file is ${size} bytes, over the ${limit}-byte limit (--max-file-size); refused` } };
 }
 
-/** Reads a file, refusing it before reading when it is over the limit. */
+/**
+ * Reads a file, refusing it before reading when it is over the limit. A pipe, FIFO, device or procfs
+ * file (`<(helm template …)`, `/dev/stdin`) reports size 0: it is read to its end, up to the limit.
+ */
 export function readBounded(file: string, maxBytes: number): ReadResult {
   let fd: number | undefined;
   try {
     const stats = statSync(file);
-    if (stats.size > maxBytes) return tooLarge(file, stats.size, maxBytes);
+    if (stats.isFile() && stats.size > maxBytes) return tooLarge(file, stats.size, maxBytes);
     fd = openSync(file, 'r');
-    const buffer = Buffer.allocUnsafe(Math.min(stats.size, maxBytes) + 1);
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length > maxBytes) return tooLarge(file, length, maxBytes);
-      if (length === buffer.length) break;
-    }
-    return decode(buffer.subarray(0, length), file);
+    const read = stats.isFile() ? readSized(fd, Math.min(stats.size, maxBytes) + 1, maxBytes) : readToEnd(fd, maxBytes);
+    if (read === undefined) return { error: tooLargeStream(file, maxBytes) };
+    return decode(read, file);
   } catch (error) {
     return { error: { file, message: `cannot read: ${(error as Error).message}` } };
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** A regular file: one buffer of its size (plus one byte, to notice growth past the limit). */
+function readSized(fd: number, size: number, maxBytes: number): Buffer | undefined {
+  const buffer = Buffer.allocUnsafe(size);
+  let length = 0;
+  for (;;) {
+    const n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (n === 0) break;
+    length += n;
+    if (length > maxBytes) return undefined;
+    if (length === buffer.length) break;
+  }
+  return buffer.subarray(0, length);
+}
+
+const STREAM_CHUNK_BYTES = 64 * 1024;
+
+/** A stream with no size: chunks until end of input; undefined once it passes the limit. */
+function readToEnd(fd: number, maxBytes: number): Buffer | undefined {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, null);
+    } catch (error) {
+      // A non-blocking pipe with nothing yet: wait for the writer.
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
+      throw error;
+    }
+    if (n === 0) break;
+    length += n;
+    if (length > maxBytes) return undefined;
+    chunks.push(chunk.subarray(0, n));
+  }
+  return Buffer.concat(chunks, length);
+}
+
+function tooLargeStream(file: string, limit: number): InputError {
+  return { file, message: `input is over the ${limit}-byte limit (--max-file-size); refused` };
 }
 
 /** Reads standard input up to the limit; the rest is refused rather than buffered. */

@@ -7,6 +7,7 @@ import type { PathSegment } from '../resources/object-path.js';
 import { redactResource, safeErrorMessage } from '../resources/redact.js';
 import { registerPositions } from './locate.js';
 import { parseSourceDocuments, type SourceDocuments } from './yaml-parse.js';
+import { validateObject, type PlainSourceOf } from './validate.js';
 
 export interface ParseLimits {
   /** Largest alias expansion accepted per document (billion-laughs guard). */
@@ -90,7 +91,8 @@ export function parseManifestText(
     const start = lines.linePos(doc.start);
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
-        const pos = error.linePos?.[0] ?? start;
+        const opened = constructStart(text, error.pos?.[0], error.message);
+        const pos = opened !== undefined ? lines.linePos(opened) : error.linePos?.[0] ?? start;
         const message = error.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply to parse; refused' : safeErrorMessage(firstLine(error.message));
         result.errors.push({ file: origin.file, line: pos.line, column: pos.col, message });
       }
@@ -119,7 +121,11 @@ export function parseManifestText(
       const pos = offset === undefined ? start : lines.linePos(offset);
       return { line: pos.line, column: pos.col };
     };
-    collectResources(value, [], result, protect, (itemPath) => {
+    const plainSourceOf = (path: readonly PathSegment[]) => {
+      const offset = doc.offsetOf(path);
+      return offset === undefined ? undefined : plainValueSourceAt(text, offset);
+    };
+    collectResources(value, [], result, plainSourceOf, protect, (itemPath) => {
       const pos = itemPath.length > 0 ? positionOf(itemPath) : { line: start.line, column: start.col };
       const provenance: Provenance = { source: origin.source, file: origin.file, line: pos.line, column: pos.column, documentIndex };
       if (itemPath.length > 0) provenance.itemPath = itemPath;
@@ -129,10 +135,78 @@ export function parseManifestText(
   return { ...result, release };
 }
 
+const SHOWN_NAME_LENGTH = 253;
+
+function shortened(text: string): string {
+  return text.length <= SHOWN_NAME_LENGTH ? text : `${text.slice(0, SHOWN_NAME_LENGTH)}… (${text.length} characters)`;
+}
+
+/** `Kind namespace/name` of an object that is not a resource yet (its fields may be of any type). */
+function describeObject(value: JsonObject): string {
+  const metadata = isPlainObject(value.metadata) ? value.metadata : {};
+  const name = typeof metadata.name === 'string' ? shortened(metadata.name) : '(no name)';
+  return `${shortened(String(value.kind))} ${typeof metadata.namespace === 'string' ? `${shortened(metadata.namespace)}/` : ''}${name}`;
+}
+
+function formatPath(path: readonly PathSegment[]): string {
+  return path.reduce<string>((text, segment) => (typeof segment === 'number' ? `${text}[${segment}]` : text === '' ? segment : `${text}.${segment}`), '');
+}
+
+/**
+ * Where the construct an error is about starts, for errors the parser reports where it gave up
+ * (an unclosed flow collection or quote is found at the next line, or past the end of the file):
+ * the opening bracket or quote before `offset` that is never closed. Undefined for other errors.
+ */
+export function constructStart(text: string, offset: number | undefined, message: string): number | undefined {
+  if (offset === undefined) return undefined;
+  const quote = /Missing closing (["'])quote/.exec(message)?.[1];
+  if (quote !== undefined) {
+    const at = text.lastIndexOf(quote, Math.min(offset, text.length) - 1);
+    return at >= 0 ? at : undefined;
+  }
+  const closer = /end with an? ([\]}])/.exec(message)?.[1];
+  if (closer === undefined) return undefined;
+  const opener = closer === ']' ? '[' : '{';
+  let depth = 0;
+  for (let i = Math.min(offset, text.length) - 1; i >= 0; i -= 1) {
+    const c = text[i];
+    if (c === ']' || c === '}') depth += 1;
+    else if (c === '[' || c === '{') {
+      if (depth === 0) return c === opener ? i : undefined;
+      depth -= 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The source text of a plain scalar value whose map entry's key starts at `keyOffset`
+ * (`key: value`, `"key": value`, in block or flow style); undefined for a quoted, tagged or
+ * multi-line value.
+ */
+export function plainValueSourceAt(text: string, keyOffset: number): string | undefined {
+  let i = keyOffset;
+  const quote = text[i];
+  if (quote === '"' || quote === "'") {
+    i = text.indexOf(quote, i + 1);
+    if (i < 0) return undefined;
+  }
+  const colon = text.indexOf(':', i);
+  if (colon < 0) return undefined;
+  i = colon + 1;
+  while (text[i] === ' ' || text[i] === '\t') i += 1;
+  const start = i;
+  while (i < text.length && !'\n\r,}]'.includes(text[i]!) && !(text[i] === '#' && /\s/.test(text[i - 1] ?? ''))) i += 1;
+  const source = text.slice(start, i).trim();
+  if (source === '' || /^["'!&*|>]/.test(source)) return undefined;
+  return source;
+}
+
 function collectResources(
   value: unknown,
   itemPath: PathSegment[],
   result: ParsedFile,
+  plainSourceOf: PlainSourceOf,
   protect: (resource: Resource) => Resource,
   provenanceFor: (itemPath: PathSegment[]) => Provenance,
 ): void {
@@ -142,9 +216,16 @@ function collectResources(
   }
   const kind = value.kind;
   if (kind.endsWith('List') && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, protect, provenanceFor));
+    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, plainSourceOf, protect, provenanceFor));
     return;
   }
+  const problems = validateObject(value, (path) => plainSourceOf([...itemPath, ...path]));
+  for (const problem of problems) {
+    const at = provenanceFor([...itemPath, ...problem.path]);
+    const field = formatPath(problem.path);
+    result.errors.push({ file: at.file ?? '-', line: at.line!, column: at.column!, message: `${describeObject(value)}: ${field}: ${problem.message}`, field });
+  }
+  if (problems.some((problem) => problem.drop)) return;
   const metadata = isPlainObject(value.metadata) ? value.metadata : {};
   const name = typeof metadata.name === 'string' ? metadata.name
     : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '';

@@ -1,6 +1,6 @@
 /** Paths for tests, valid both from test/ (tsx) and from dist/test/ (compiled). */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findRoot(): string {
@@ -14,7 +14,6 @@ function findRoot(): string {
 }
 
 export const projectRoot = findRoot();
-/** `../shared` from the project root: third-party conformance data, read in place. */
-export const sharedDir = resolve(projectRoot, '..', 'shared');
-export const conformanceDir = join(sharedDir, 'conformance');
+/** Third-party conformance data, kept inside the repository with its provenance (test/conformance/README.md). */
+export const conformanceDir = join(projectRoot, 'test', 'conformance');
 export const binPath = join(projectRoot, 'bin', 'annexa.js');
