@@ -72,7 +72,7 @@ describe('annexa.yaml validation', () => {
   });
 
   it('rejects a control listed twice, at the second entry', () => {
-    const text = 'applicability:\n  - { control: A.7.1, applicable: false, justification: no premises of our own }\n  - { control: A.7.1, applicable: true, justification: shared office space }\n';
+    const text = 'applicability:\n  - { control: A.7.1, applicable: false, justification: "no premises of our own: a fully remote organisation without offices or server rooms" }\n  - { control: A.7.1, applicable: true, justification: shared office space }\n';
     const found = issues(text);
     assert.deepEqual(found.map((i) => [i.field, i.line]), [['applicability[1].control', 3]]);
     assert.match(found[0]!.message, /A\.7\.1 is listed twice/);

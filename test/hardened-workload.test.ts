@@ -10,6 +10,10 @@ import assert from 'node:assert/strict';
 import { builtinChecks } from '../src/checks/index.js';
 import { severityRank, type Finding } from '../src/resources/types.js';
 import { runChecks } from './support/run-checks.js';
+import { runScan } from '../src/engine/scan.js';
+import { assessScan } from '../src/posture/outcome.js';
+import type { ControlStatus } from '../src/posture/posture.js';
+import { makeConfig } from '../src/isms/config.js';
 
 const DIGEST = 'sha256:4b7f0f3e1c2d5a6b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b';
 
@@ -131,4 +135,31 @@ describe('hardened Deployment', () => {
       assert.ok(ids.includes(checkId), `${checkId} not raised; got ${[...new Set(ids)].join(', ')}`);
     });
   }
+});
+
+describe('hardened Deployment: control posture does not overclaim', () => {
+  async function posture(manifest: string): Promise<Map<string, ControlStatus>> {
+    const config = makeConfig({ checks: { allowedRegistries: ['registry.example.com/'] } });
+    const result = await runScan([{ source: 'stdin', file: 'estate.yaml', text: manifest }], { config, checks: builtinChecks, workers: 0 }, { resource() {} });
+    return new Map(assessScan(result, config, builtinChecks).controls.map((c) => [c.id, c]));
+  }
+
+  for (const [name, manifest] of [['alone', DEPLOYMENT], ['with its namespace, service account and deny-all NetworkPolicies', estate(DEPLOYMENT)]] as const) {
+    it(`gives no pass to A.5.15, A.8.14, A.8.15, A.8.16 or A.8.5 (${name})`, async () => {
+      const controls = await posture(manifest);
+      for (const id of ['A.5.15', 'A.8.14', 'A.8.15', 'A.8.16', 'A.8.5']) assert.notEqual(controls.get(id)?.status, 'pass', id);
+      assert.deepEqual([...controls.values()].filter((c) => c.status === 'pass').map((c) => c.id), [], 'no control is fully evidenced by one workload');
+      const accessControl = controls.get('A.5.15')!;
+      assert.ok(accessControl.coverage.notEvaluated.some((n) => n.check === 'rbac.cluster-admin-binding' && n.reason === 'no-input-of-kinds'), 'no RBAC object was scanned');
+      assert.equal(controls.get('A.8.5')?.status, 'not-assessed');
+      assert.equal(controls.get('A.8.15')?.status, 'manual', 'no check evidences logging');
+    });
+  }
+
+  it('an info finding is an observation, never a failure', async () => {
+    const controls = await posture(DEPLOYMENT.replace('hostUsers: false', 'hostUsers: true'));
+    const config = controls.get('A.8.9')!;
+    assert.notEqual(config.status, 'fail');
+    assert.ok(config.observations.some((o) => o.check === 'workload.host-users' && o.severity === 'info'), JSON.stringify(config.observations));
+  });
 });

@@ -65,6 +65,15 @@ describe('annexa controls', () => {
     });
   }
 
+  it('--attribute filters the ISO/IEC 27001 controls by ISO/IEC 27002 attribute values', () => {
+    const outputFile = join(tempTree(), 'out');
+    assert.equal(runControlsCommand({ framework: 'iso27001', output: 'json', outputFile, attribute: ['operational-capability=continuity', 'control-type=corrective'] }), 0);
+    const report = JSON.parse(readFileSync(outputFile, 'utf8')) as IsoJson;
+    assert.deepEqual(report.controls.map((c) => c.id), ['A.5.29', 'A.5.30', 'A.5.37', 'A.8.13']);
+    assert.throws(() => runControlsCommand({ framework: 'iso27001', output: 'json', outputFile, attribute: ['security-domain=offence'] }), /not a value of that attribute/);
+    assert.throws(() => runControlsCommand({ framework: 'cis', output: 'json', outputFile, attribute: ['security-domain=defence'] }), /cannot be used with --framework cis/);
+  });
+
   it('rejects an unknown framework with exit 2', async () => {
     const original = process.stderr.write.bind(process.stderr);
     process.stderr.write = (() => true) as typeof process.stderr.write;

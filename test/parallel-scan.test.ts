@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCorpus } from '../bench/corpus.js';
 import { builtinChecks } from '../src/checks/index.js';
-import { runScan, type ScanOutcome } from '../src/engine/scan.js';
+import { runScan } from '../src/engine/scan.js';
+import { assessScan, type ScanOutcome } from '../src/posture/outcome.js';
 import { plannedWorkers, ScanPool, workerScript } from '../src/engine/parallel.js';
 import { DEFAULT_MAX_FILE_BYTES, expandPaths } from '../src/sources/files.js';
 import { DEFAULT_PARSE_LIMITS } from '../src/sources/yaml-documents.js';
@@ -19,7 +20,7 @@ async function scanJson(dir: string, workers: number): Promise<{ json: string; o
   const expanded = expandPaths([dir]);
   let json = '';
   const reporter = jsonReporter({ write: (chunk) => void (json += chunk), color: false, toolVersion: 'test' });
-  const outcome = await runScan(expanded.units, { config: DEFAULT_CONFIG, checks: builtinChecks, workers }, reporter, expanded.errors);
+  const outcome = assessScan(await runScan(expanded.units, { config: DEFAULT_CONFIG, checks: builtinChecks, workers }, reporter, expanded.errors), DEFAULT_CONFIG, builtinChecks);
   reporter.finish(outcome);
   return { json, outcome };
 }

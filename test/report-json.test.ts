@@ -63,10 +63,14 @@ function assertContract(report: Json): void {
   (report.findings as unknown[]).forEach(assertFinding);
   assert.ok(Array.isArray(report.controls));
   (report.controls as unknown[]).forEach((c, i) => {
-    const control = assertKeys(c, ['id', 'title', 'status', 'findings'], ['theme', 'checks', 'justification', 'owner'], `controls[${i}]`, OPEN);
+    const control = assertKeys(c, ['id', 'title', 'status', 'findings', 'coverage', 'observations'], ['theme', 'checks', 'justification', 'owner', 'conflict'], `controls[${i}]`, OPEN);
     assert.match(control.id as string, /^A\.[5-8]\.\d{1,2}$/);
     assert.equal(typeof control.title, 'string');
-    assert.ok(['pass', 'fail', 'manual', 'not-applicable'].includes(control.status as string), `status ${String(control.status)}`);
+    assert.ok(['pass', 'fail', 'partial', 'not-assessed', 'manual', 'not-applicable'].includes(control.status as string), `status ${String(control.status)}`);
+    const coverage = assertKeys(control.coverage, ['evaluated', 'notEvaluated'], [], `controls[${i}].coverage`);
+    assertStrings(coverage.evaluated, 'coverage.evaluated');
+    for (const entry of coverage.notEvaluated as unknown[]) assertKeys(entry, ['check', 'reason'], [], 'coverage.notEvaluated[]');
+    for (const entry of control.observations as unknown[]) assertKeys(entry, ['check', 'severity', 'findings'], [], 'observations[]');
     assertInteger(control.findings, 'controls[].findings');
   });
   assert.ok(Array.isArray(report.errors));

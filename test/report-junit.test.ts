@@ -8,12 +8,12 @@ import { conformanceDir, projectRoot } from './support/paths.js';
 import { configKeeping, scanInProcess, tempTree } from './support/scan-output.js';
 import { junitReporter } from '../src/report/junit.js';
 import { escapeXml, escapeXmlAttribute } from '../src/report/xml.js';
-import type { ScanOutcome } from '../src/engine/scan.js';
+import type { ScanOutcome } from '../src/posture/outcome.js';
 import type { Check } from '../src/engine/check.js';
 import type { Finding } from '../src/resources/types.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { makeConfig } from '../src/isms/config.js';
-import { PostureTally } from '../src/posture/posture.js';
+import { computePosture } from '../src/posture/posture.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
 const PRIVILEGED = 'workload.privileged-container';
@@ -85,11 +85,11 @@ describe('junit reporter', () => {
       controls: { iso27001: ['A.5.15'] }, location: { file: 'rbac & co.yaml', line: 3, column: 1 },
     };
     const config = makeConfig();
-    const tally = new PostureTally([inventoryCheck], config);
-    tally.finding(finding);
+    const evaluation = { checks: [{ check: 'rbac.test-check', resources: 1, errors: 0, findings: { high: 1 } }] };
     const outcome: ScanOutcome = {
+      evaluation,
       summary: { files: 1, resources: 1, skippedDocuments: 0, findings: 1, outOfScopeFindings: 0, bySeverity: { critical: 0, high: 1, medium: 0, low: 0, info: 0 } },
-      controls: tally.controls(), errors: [{ file: 'x<y>.yaml', line: 2, message: 'bad & "worse"\u0000' }], checks: [inventoryCheck], inventory: new Inventory(),
+      controls: computePosture({ config, checks: [inventoryCheck], evaluation }), errors: [{ file: 'x<y>.yaml', line: 2, message: 'bad & "worse"\u0000' }], checks: [inventoryCheck], inventory: new Inventory(),
     };
     let xml = '';
     const reporter = junitReporter({ write: (chunk) => { xml += chunk; }, color: false, toolVersion: '0.0.0' });

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { projectRoot } from './support/paths.js';
 import { configKeeping, scanInProcess, tempTree } from './support/scan-output.js';
 import { sarifReporter } from '../src/report/sarif.js';
-import type { ScanOutcome } from '../src/engine/scan.js';
+import type { ScanOutcome } from '../src/posture/outcome.js';
 import type { Finding } from '../src/resources/types.js';
 import { Inventory } from '../src/inventory/inventory.js';
 import { makeConfig } from '../src/isms/config.js';
-import { PostureTally } from '../src/posture/posture.js';
+import { computePosture } from '../src/posture/posture.js';
 
 const fixtures = join(projectRoot, 'test', 'fixtures', 'scan');
 const PRIVILEGED = 'workload.privileged-container';
@@ -59,7 +59,7 @@ describe('sarif rules for findings of checks the run does not list', () => {
     };
     const outcome: ScanOutcome = {
       summary: { files: 0, resources: 1, skippedDocuments: 0, findings: 1, outOfScopeFindings: 0, bySeverity: { critical: 0, high: 0, medium: 1, low: 0, info: 0 } },
-      controls: new PostureTally([], makeConfig()).controls(), errors: [], checks: [], inventory: new Inventory(),
+      evaluation: { checks: [] }, controls: computePosture({ config: makeConfig(), checks: [] }), errors: [], checks: [], inventory: new Inventory(),
     };
     let text = '';
     const reporter = sarifReporter({ write: (chunk) => { text += chunk; }, color: false, toolVersion: '1.2.3' });

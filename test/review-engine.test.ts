@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { defineCheck, type InventoryCheck, type PodCheck } from '../src/engine/check.js';
 import { CheckSet, evaluateInventory, evaluateResource } from '../src/engine/evaluate.js';
 import { runScan } from '../src/engine/scan.js';
+import { assessScan } from '../src/posture/outcome.js';
 import { parseManifestText } from '../src/sources/yaml-documents.js';
 import { DEFAULT_CONFIG } from '../src/isms/config.js';
 import { Inventory } from '../src/inventory/inventory.js';
@@ -85,7 +86,7 @@ describe('engine isolates a throwing check', () => {
   it('runScan completes and reports the other findings when a check throws', async () => {
     let json = '';
     const reporter = jsonReporter({ write: (chunk) => void (json += chunk), color: false, toolVersion: 'test' });
-    const outcome = await runScan([{ source: 'stdin', file: '-', text: manifest }], { config: DEFAULT_CONFIG, checks: [throwing, working], workers: 0 }, reporter);
+    const outcome = assessScan(await runScan([{ source: 'stdin', file: '-', text: manifest }], { config: DEFAULT_CONFIG, checks: [throwing, working], workers: 0 }, reporter), DEFAULT_CONFIG, [throwing, working]);
     reporter.finish(outcome);
     const report = JSON.parse(json);
     assert.deepEqual(report.findings.map((f: { checkId: string }) => f.checkId), ['test.works']);

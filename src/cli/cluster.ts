@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
+import { assessScan } from '../posture/outcome.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { severityRank, SEVERITIES } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
@@ -102,9 +103,9 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const output = openOutput(flags.outputFile);
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
   const progress = Progress.for(Boolean(flags.quiet));
-  let outcome;
+  let result;
   try {
-    outcome = await runScan([], { config, checks: builtinChecks, resources: withProgress(source.resources(), progress), resourceHook: rollUp, workers: 0 }, reporter);
+    result = await runScan([], { config, checks: builtinChecks, resources: withProgress(source.resources(), progress), resourceHook: rollUp, workers: 0 }, reporter);
   } catch (error) {
     // A report that cannot be completed leaves no partial file.
     output.abort();
@@ -115,6 +116,7 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   } finally {
     progress.done();
   }
+  const outcome = assessScan(result, config, builtinChecks);
   const coverage = coverageReport(source.coverage, outcome.checks, connection.context, namespace);
   redactInputErrors(outcome.errors);
   reportProblems(outcome.errors);

@@ -14,6 +14,7 @@ import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, noteConfig } from './io.js';
 import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
+import { assessScan } from '../posture/outcome.js';
 
 interface ScanFlags {
   output: string;
@@ -113,9 +114,10 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
   const progress = Progress.for(Boolean(flags.quiet));
   const scope = new ScopeWatch();
-  const outcome = await runScan(units, {
+  const result = await runScan(units, {
     config,
-    checks: flags.crossResource === false ? builtinChecks.filter((check) => check.scope !== 'inventory') : builtinChecks,
+    checks: builtinChecks,
+    crossResource: flags.crossResource !== false,
     maxFileBytes,
     ...(workers !== undefined ? { workers } : {}),
     ...filter,
@@ -126,6 +128,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     throw error;
   });
   progress.done();
+  const outcome = assessScan(result, config, builtinChecks);
   const empty = outcome.summary.resources === 0;
   if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
   // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.

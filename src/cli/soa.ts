@@ -4,10 +4,13 @@ import { builtinCheckIds, builtinChecks } from '../checks/index.js';
 import { runScan } from '../engine/scan.js';
 import type { InputError } from '../resources/types.js';
 import { redactInputErrors } from '../resources/redact.js';
-import { expandPaths, parseSize } from '../sources/files.js';
+import { expandPaths, parseSize, readStdin, type InputUnit } from '../sources/files.js';
 import { loadConfig } from '../isms/config.js';
 import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../posture/soa.js';
+import { assessScan } from '../posture/outcome.js';
+import { configDigest, inputDigest } from '../posture/digest.js';
 import { SOA_FORMATS, SOA_RENDERERS } from '../report/soa/index.js';
+import { VERSION } from '../version.js';
 import { openOutput, UsageError, EXIT } from './io.js';
 
 interface SoaFlags {
@@ -23,25 +26,45 @@ export function soaCommand(): Command {
     .argument('[paths...]', 'manifests to scan for implementation status (files, directories, - for stdin)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(SOA_FORMATS).default('markdown'))
     .option('--output-file <file>', 'write to a file instead of stdout')
-    .option('-c, --config <file>', 'annexa.yaml with scope, applicability and owners (default: ./annexa.yaml)')
+    .option('-c, --config <file>', 'annexa.yaml with scope, applicability, control records and document control (default: ./annexa.yaml)')
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runSoaCommand(paths, this.opts<SoaFlags>()));
     });
 }
 
+/** Standard input is read once, here, so that the digest and the scan see the same text. */
+async function withStdinRead(units: readonly InputUnit[], maxBytes: number, errors: InputError[]): Promise<InputUnit[]> {
+  const out: InputUnit[] = [];
+  for (const unit of units) {
+    if (unit.source !== 'stdin' || unit.text !== undefined) {
+      out.push(unit);
+      continue;
+    }
+    const read = await readStdin(maxBytes);
+    if ('error' in read) errors.push({ ...read.error, file: unit.file });
+    else out.push({ ...unit, text: read.text });
+  }
+  return out;
+}
+
 /** Builds the SoA; `errors` counts input errors of the scan (0 without paths), `inputErrors` lists them. */
-export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
-  const { config } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
-  if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks }), errors: 0, inputErrors: [] };
+export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>, now?: Date): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
+  const { config, file } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
+  const provenance = { toolVersion: VERSION, configDigest: configDigest(file, config), ...(file ? { configFile: flags.config ?? 'annexa.yaml' } : {}) };
+  const when = now ? { now } : {};
+  if (paths.length === 0) return { soa: buildSoa({ config, checks: builtinChecks, provenance, ...when }), errors: 0, inputErrors: [] };
   const maxFileBytes = parseSize(flags.maxFileSize);
   if (maxFileBytes === undefined || maxFileBytes <= 0) throw new UsageError(`--max-file-size: cannot read "${flags.maxFileSize}" as a size`);
   const expanded = expandPaths(paths);
+  const errors = [...expanded.errors];
+  const units = await withStdinRead(expanded.units, maxFileBytes, errors);
   const collector = new ScopeCollector(config);
-  const outcome = await runScan(expanded.units, { config, checks: builtinChecks, maxFileBytes }, collector, expanded.errors);
-  redactInputErrors(outcome.errors);
+  const result = await runScan(units, { config, checks: builtinChecks, maxFileBytes }, collector, errors);
+  redactInputErrors(result.errors);
+  const outcome = assessScan(result, config, builtinChecks);
   return {
-    soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded() }),
+    soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded(), provenance: { ...provenance, inputDigest: inputDigest(units) }, ...when }),
     errors: outcome.errors.length,
     inputErrors: outcome.errors,
   };

@@ -1,10 +1,12 @@
 /**
  * The scan pipeline: input units → resources with provenance → per-resource checks (streamed) →
- * inventory → cross-resource checks → control posture. Entry points (scan, pss, admission, cluster)
- * feed it units or resources; reporters consume its events.
+ * inventory → cross-resource checks, with the evaluation record (which check ran on how many in-scope
+ * resources, or why not). Control posture is computed from that record outside the engine
+ * (posture/outcome.ts). Entry points (scan, pss, admission, cluster) feed it units or resources;
+ * reporters consume its events.
  */
 import type { Check, CheckContext } from './check.js';
-import { CheckSet, evaluateResource, exclusionOf, inventoryCheckResults } from './evaluate.js';
+import { CheckSet, evaluateResource, exclusionOf, inventoryCheckResults, type CheckFailure } from './evaluate.js';
 import type { Finding, InputError, JsonObject, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
@@ -13,9 +15,8 @@ import { parseManifestText, DEFAULT_PARSE_LIMITS, type ParseLimits, type TextOri
 import { DEFAULT_MAX_FILE_BYTES, type InputUnit } from '../sources/files.js';
 import { readInputUnit } from '../sources/input.js';
 import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPositions, requestOf, retainText, takeDeferredLocations, type DeferredLocation } from '../sources/locate.js';
-import type { AnnexaConfig } from '../isms/config.js';
-import { PostureTally } from '../posture/posture.js';
-import type { ControlStatus } from '../posture/posture.js';
+import { namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
+import { EvaluationRecorder, type EvaluationRecord } from './evaluation.js';
 import { statSync } from 'node:fs';
 import { builtinCheckIds, plannedWorkers, ScanPool, workerScript, PARALLEL_MIN_BYTES, type FileOutcome } from './parallel.js';
 
@@ -43,10 +44,13 @@ export interface ScanSummary {
   bySeverity: Record<Severity, number>;
 }
 
-export interface ScanOutcome {
+/** What the engine yields once a scan is over (reporters receive it with the control posture: posture/outcome.ts). */
+export interface ScanResult {
   summary: ScanSummary;
-  controls: ControlStatus[];
+  /** Per check: evaluated on how many in-scope resources, with which findings, or why not. */
+  evaluation: EvaluationRecord;
   errors: InputError[];
+  /** The checks that ran (the registry without disabled and, with crossResource off, cross-resource checks). */
   checks: Check[];
   inventory: Inventory;
   /** What a live-cluster scan could and could not read (sources/cluster/coverage.ts). */
@@ -71,6 +75,8 @@ export interface ScanOptions {
    * counts every finding, so that a filtered view never makes a control pass.
    */
   report?(finding: Finding): boolean;
+  /** False: cross-resource checks do not run (recorded as `cross-resource-off`) and the inventory keeps nothing. */
+  crossResource?: boolean;
   /** Resources from a source other than files (a live cluster), checked after the units, as they arrive. */
   resources?: AsyncIterable<Resource>;
   /** How the results of `resources` are adjusted (the cluster's owner roll-up). */
@@ -94,18 +100,23 @@ function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string
   return readInputUnit(unit, options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, options.stdin);
 }
 
-export async function runScan(units: readonly InputUnit[], options: ScanOptions, sink: ScanSink, initialErrors: InputError[] = []): Promise<ScanOutcome> {
+export async function runScan(units: readonly InputUnit[], givenOptions: ScanOptions, sink: ScanSink, initialErrors: InputError[] = []): Promise<ScanResult> {
+  const crossResource = givenOptions.crossResource !== false;
+  const options = crossResource ? givenOptions : { ...givenOptions, checks: givenOptions.checks.filter((check) => check.scope !== 'inventory') };
   const ctx: CheckContext = { config: options.config };
   const checks = new CheckSet(options.checks, options.config.checks.disabled);
   const summary = emptySummary();
   const errors = [...initialErrors];
   const inventory = new Inventory();
   const copier = new InventoryCopier();
-  const tally = new PostureTally(checks.all, options.config);
+  const recorder = new EvaluationRecorder(givenOptions.checks, options.config.checks.disabled, crossResource);
+  const noteFailures = (list: readonly InputError[]) => {
+    for (const error of list) if (isInScopeCheckFailure(error, options.config)) recorder.errored(error.checkId);
+  };
 
   const record = (finding: Finding) => {
     if (options.report && !options.report(finding)) {
-      if (!finding.outOfScope) tally.finding(finding);
+      if (!finding.outOfScope) recorder.finding(finding);
       return;
     }
     if (finding.outOfScope) {
@@ -114,7 +125,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     }
     summary.findings += 1;
     summary.bySeverity[finding.severity] += 1;
-    tally.finding(finding);
+    recorder.finding(finding);
   };
 
   /** Merges one file's results, exactly as if it had been scanned here. */
@@ -125,11 +136,12 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
     }
     if (isFile) summary.files += 1;
     errors.push(...outcome.errors);
+    noteFailures(outcome.errors);
     summary.skippedDocuments += outcome.skipped;
     for (const resource of outcome.retained) inventory.add(copier.copy(resource));
     for (const scanned of outcome.scanned) {
       summary.resources += 1;
-      if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) tally.evaluated(id);
+      if (scanned.outOfScope === undefined) for (const id of scanned.evaluated) recorder.applied(id);
       scanned.findings.forEach(record);
       sink.resource(options.report ? { ...scanned, findings: scanned.findings.filter(options.report) } : scanned);
     }
@@ -166,6 +178,7 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
       if ('error' in result) {
         errors.push(result.error);
         failedInventoryChecks.add(result.check.id);
+        recorder.errored(result.check.id);
       } else {
         result.findings.forEach(record);
         sink.inventoryFindings?.(options.report ? result.findings.filter(options.report) : result.findings);
@@ -176,13 +189,32 @@ export async function runScan(units: readonly InputUnit[], options: ScanOptions,
   } finally {
     await pool?.close();
   }
+  // In-scope resources per kind, counted once: many cross-resource checks read the same kinds.
+  const inScopeByKind = new Map<string, number>();
+  const inScopeOf = (kind: string) => {
+    let count = inScopeByKind.get(kind);
+    if (count === undefined) {
+      count = 0;
+      for (const r of inventory.ofKind(kind)) if (exclusionOf(r, ctx) === undefined) count += 1;
+      inScopeByKind.set(kind, count);
+    }
+    return count;
+  };
   for (const check of checks.inventory) {
     if (failedInventoryChecks.has(check.id)) continue;
-    if (check.inputKinds.some((kind) => inventory.ofKind(kind).some((r) => exclusionOf(r, ctx) === undefined))) {
-      tally.evaluated(check.id);
-    }
+    let inScope = 0;
+    for (const kind of new Set(check.inputKinds)) inScope += inScopeOf(kind);
+    recorder.applied(check.id, inScope);
   }
-  return { summary, controls: tally.controls(), errors, checks: checks.all, inventory };
+  return { summary, evaluation: recorder.record(), errors, checks: checks.all, inventory };
+}
+
+/** A check that threw on a resource inside the ISMS scope (see CheckFailure in evaluate.ts). */
+function isInScopeCheckFailure(error: InputError, config: AnnexaConfig): error is InputError & { checkId: string } {
+  const failure = error as Partial<CheckFailure>;
+  if (typeof failure.checkId !== 'string') return false;
+  const ref = failure.resource;
+  return ref === undefined || namespaceExclusionReason(config, ref.namespace ?? (ref.kind === 'Namespace' ? ref.name : undefined)) === undefined;
 }
 
 /** Fills in the positions of the locations deferred during the cross-resource checks. */

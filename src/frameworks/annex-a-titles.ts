@@ -68,7 +68,7 @@ export const ANNEX_A_TITLES: readonly AnnexAControlId[] = [
   { id: 'A.7.12', title: 'Cabling security', theme: 'physical' },
   { id: 'A.7.13', title: 'Equipment maintenance', theme: 'physical' },
   { id: 'A.7.14', title: 'Secure disposal or re-use of equipment', theme: 'physical' },
-  { id: 'A.8.1', title: 'User endpoint devices', theme: 'technological' },
+  { id: 'A.8.1', title: 'User end point devices', theme: 'technological' },
   { id: 'A.8.2', title: 'Privileged access rights', theme: 'technological' },
   { id: 'A.8.3', title: 'Information access restriction', theme: 'technological' },
   { id: 'A.8.4', title: 'Access to source code', theme: 'technological' },

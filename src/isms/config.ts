@@ -9,6 +9,8 @@ import { offsetOfPath } from '../sources/yaml-parse.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../resources/types.js';
 import { ANNEX_A_TITLES } from '../frameworks/annex-a-titles.js';
+import { recordIssues, recordSections } from './records.js';
+import { isPlaceholderText } from './justification.js';
 
 const ANNEX_A_IDS = new Set(ANNEX_A_TITLES.map((control) => control.id));
 
@@ -23,15 +25,6 @@ function uniqueControls(entries: ReadonlyArray<{ control: string }>, ctx: z.Refi
     if (seen.has(entry.control)) ctx.addIssue({ code: 'custom', path: [index, 'control'], message: `${entry.control} is listed twice in ${what}` });
     seen.add(entry.control);
   });
-}
-
-const PLACEHOLDERS = new Set(['todo', 'tbd', 'tba', 'fixme', 'xxx', 'n/a', 'na', 'none', 'null', 'nil', 'placeholder', 'test', 'wip',
-  'justification', 'reason', 'because', 'ok', 'okay', 'yes', 'no', 'later', 'see above', 'same', 'dummy', 'lorem ipsum', 'asdf', 'foo', 'bar']);
-
-/** Text that says nothing (".", "-", "n/a", "TODO"): an auditor cannot accept it as a reason. */
-export function isPlaceholderText(text: string): boolean {
-  const words = text.trim().toLowerCase().replace(/[.\-_!?:;,*#"'`()[\]]+/g, ' ').trim().replace(/\s+/g, ' ');
-  return (words.match(/\p{L}/gu) ?? []).length < 3 || PLACEHOLDERS.has(words) || PLACEHOLDERS.has(text.trim().toLowerCase());
 }
 
 /** A non-empty string; `missing` is the message when the key is absent or empty. */
@@ -74,7 +67,10 @@ export const configSchema = z.object({
     disabled: z.array(z.string()).default([]),
     severity: z.record(z.string(), z.enum(SEVERITIES)).default({}),
   }).strict().default({ allowedRegistries: [], disabled: [], severity: {} }),
-}).strict();
+  ...recordSections,
+}).strict().superRefine((config, ctx) => {
+  for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+});
 
 export type AnnexaConfig = z.infer<typeof configSchema>;
 

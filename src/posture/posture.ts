@@ -1,89 +1,163 @@
 /**
- * Control posture: each Annex A control's status from the checks that evidence it.
- * fail: a mapped check found something in scope; pass: mapped checks ran on in-scope resources and
- * found nothing; manual: no automated evidence ran; not-applicable: excluded in the SoA.
+ * Control posture: each Annex A control's status from the evaluation record a scan yields (which
+ * mapped check ran on how many in-scope resources, with which findings, or why it did not run).
+ *
+ * - `not-applicable`: excluded in annexa.yaml (a failing finding on it is reported as a conflict);
+ * - `fail`: a mapped check has an in-scope finding at or above `posture.failOn` (default medium;
+ *   `info` findings never fail a control);
+ * - `manual`: no check maps to the control;
+ * - `not-assessed`: checks map to it but none was evaluated (no relevant input, disabled, …);
+ * - `pass`: the catalog judges the control fully automatable, every mapped check was evaluated on
+ *   resources of the kinds it needs, and nothing failed;
+ * - `partial`: what ran passed, but some mapped check was not evaluated or the control is only
+ *   partly automatable.
  */
 import type { Check } from '../engine/check.js';
-import type { Finding } from '../resources/types.js';
+import type { CheckEvaluation, EvaluationRecord, NotEvaluatedReason } from '../engine/evaluation.js';
+import { unscannedRecord } from '../engine/evaluation.js';
+import { SEVERITIES, severityRank, type Severity } from '../resources/types.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { Theme } from '../frameworks/annex-a-titles.js';
-import { ISO27001_CONTROLS, automationOf } from '../frameworks/iso27001.js';
+import { ISO27001_CONTROLS, automationOf, checksByControl, type AnnexAControl } from '../frameworks/iso27001.js';
 import type { Automation } from '../frameworks/types.js';
 
-export type ControlStatusValue = 'pass' | 'fail' | 'manual' | 'not-applicable';
+export type ControlStatusValue = 'pass' | 'fail' | 'partial' | 'not-assessed' | 'manual' | 'not-applicable';
+export const CONTROL_STATUSES: readonly ControlStatusValue[] = ['pass', 'fail', 'partial', 'not-assessed', 'manual', 'not-applicable'];
+
+/** Severities that can fail a control (`info` never does). */
+export type FailThreshold = Exclude<Severity, 'info'>;
+export const DEFAULT_FAIL_THRESHOLD: FailThreshold = 'medium';
+
+export interface NotEvaluatedCheck {
+  check: string;
+  reason: NotEvaluatedReason;
+}
+
+export interface ControlCoverage {
+  /** Mapped checks evaluated on in-scope resources of the kinds they need. */
+  evaluated: string[];
+  /** Mapped checks that gave no (or incomplete) evidence, and why. */
+  notEvaluated: NotEvaluatedCheck[];
+}
+
+/** In-scope findings below the failing threshold: reported, not counted against the control. */
+export interface Observation {
+  check: string;
+  severity: Severity;
+  findings: number;
+}
 
 export interface ControlStatus {
   id: string;
   title: string;
   theme: Theme;
   status: ControlStatusValue;
-  /** How far the enabled checks can evidence the control (catalog judgement; `manual` when none maps). */
+  /** How far the mapped checks can evidence the control (catalog judgement; `manual` when none maps). */
   automation: Automation;
+  /** In-scope findings at or above the failing threshold. */
   findings: number;
-  /** Every enabled check mapped to the control, whether or not it ran. */
+  /** Every check mapped to the control, disabled ones included. */
   checks: string[];
-  /** In-scope findings per mapped check (only checks with findings). */
+  /** Findings at or above the threshold per mapped check (only checks with such findings). */
   findingsByCheck: Record<string, number>;
-  /** Mapped checks that ran on in-scope resources. */
+  /** Mapped checks that were evaluated (same as coverage.evaluated). */
   checksEvaluated: string[];
-  /** Mapped checks with in-scope findings. */
+  /** Mapped checks with findings at or above the threshold. */
   checksFailed: string[];
+  coverage: ControlCoverage;
+  observations: Observation[];
+  /** Set when annexa.yaml excludes the control but mapped checks fail on it: the exclusion is contradicted. */
+  conflict?: string;
   justification?: string;
   owner?: string;
 }
 
-export class PostureTally {
-  private readonly checksByControl = new Map<string, string[]>();
-  private readonly findingsByControl = new Map<string, number>();
-  private readonly findingsByCheck = new Map<string, number>();
-  private readonly failedChecks = new Set<string>();
-  private readonly evaluatedChecks = new Set<string>();
+export interface PostureInput {
+  config: AnnexaConfig;
+  /** The whole registry the run was given (disabled checks included: they are listed, and prevent pass). */
+  checks: readonly Check[];
+  /** What the engine yielded; without it (no scan) every check is `not-scanned`. */
+  evaluation?: EvaluationRecord;
+  /** The catalog to judge against (tests pass a reduced one). */
+  catalog?: readonly AnnexAControl[];
+}
 
-  constructor(checks: readonly Check[], private readonly config: AnnexaConfig) {
-    for (const check of checks) {
-      for (const control of new Set(check.controls.iso27001)) {
-        const list = this.checksByControl.get(control);
-        if (list) list.push(check.id);
-        else this.checksByControl.set(control, [check.id]);
-      }
+export function failThresholdOf(config: AnnexaConfig): FailThreshold {
+  return config.posture.failOn;
+}
+
+function atOrAbove(severity: Severity, threshold: FailThreshold): boolean {
+  return severity !== 'info' && severityRank(severity) >= severityRank(threshold);
+}
+
+function failingCount(entry: CheckEvaluation | undefined, threshold: FailThreshold): number {
+  if (!entry) return 0;
+  let count = 0;
+  for (const severity of SEVERITIES) if (atOrAbove(severity, threshold)) count += entry.findings[severity] ?? 0;
+  return count;
+}
+
+function observationsOf(mapped: readonly CheckEvaluation[], threshold: FailThreshold): Observation[] {
+  const out: Observation[] = [];
+  for (const entry of mapped) {
+    for (const severity of SEVERITIES) {
+      const findings = entry.findings[severity] ?? 0;
+      if (findings > 0 && !atOrAbove(severity, threshold)) out.push({ check: entry.check, severity, findings });
     }
   }
+  return out;
+}
 
-  evaluated(checkId: string): void {
-    this.evaluatedChecks.add(checkId);
-  }
+function statusOf(excluded: boolean, failing: number, automation: Automation, coverage: ControlCoverage): ControlStatusValue {
+  if (excluded) return 'not-applicable';
+  if (failing > 0) return 'fail';
+  if (automation === 'manual') return 'manual';
+  if (coverage.evaluated.length === 0) return 'not-assessed';
+  return automation === 'automated' && coverage.notEvaluated.length === 0 ? 'pass' : 'partial';
+}
 
-  finding(finding: Finding): void {
-    this.evaluatedChecks.add(finding.checkId);
-    this.failedChecks.add(finding.checkId);
-    this.findingsByCheck.set(finding.checkId, (this.findingsByCheck.get(finding.checkId) ?? 0) + 1);
-    for (const control of new Set(finding.controls.iso27001)) {
-      this.findingsByControl.set(control, (this.findingsByControl.get(control) ?? 0) + 1);
-    }
+function controlStatus(control: AnnexAControl, mappedIds: readonly string[], record: ReadonlyMap<string, CheckEvaluation>, config: AnnexaConfig): ControlStatus {
+  const threshold = failThresholdOf(config);
+  const mapped = mappedIds.map((id) => record.get(id) ?? { check: id, resources: 0, errors: 0, findings: {}, notEvaluated: 'not-scanned' as const });
+  const coverage: ControlCoverage = {
+    evaluated: mapped.filter((e) => e.notEvaluated === undefined).map((e) => e.check),
+    notEvaluated: mapped.filter((e) => e.notEvaluated !== undefined).map((e) => ({ check: e.check, reason: e.notEvaluated! })),
+  };
+  const findingsByCheck: Record<string, number> = {};
+  let findings = 0;
+  for (const entry of mapped) {
+    const count = failingCount(entry, threshold);
+    if (count > 0) findingsByCheck[entry.check] = count;
+    findings += count;
   }
+  const exclusion = config.applicability.find((a) => a.control === control.id && !a.applicable);
+  const automation = automationOf(control, mappedIds);
+  const result: ControlStatus = {
+    id: control.id, title: control.title, theme: control.theme,
+    status: statusOf(exclusion !== undefined, findings, automation, coverage),
+    automation, findings, checks: [...mappedIds], findingsByCheck,
+    checksEvaluated: coverage.evaluated, checksFailed: Object.keys(findingsByCheck),
+    coverage, observations: observationsOf(mapped, threshold),
+  };
+  if (exclusion) {
+    result.justification = exclusion.justification;
+    if (findings > 0) result.conflict = `excluded in annexa.yaml, but ${findings} in-scope finding${findings === 1 ? '' : 's'} at or above ${threshold} from ${result.checksFailed.join(', ')} contradict the exclusion`;
+  }
+  const owner = ownerOf(config, control.id);
+  if (owner) result.owner = owner;
+  return result;
+}
 
-  controls(): ControlStatus[] {
-    return ISO27001_CONTROLS.map((control) => {
-      const { id, title, theme } = control;
-      const mapped = this.checksByControl.get(id) ?? [];
-      const checksEvaluated = mapped.filter((c) => this.evaluatedChecks.has(c));
-      const checksFailed = mapped.filter((c) => this.failedChecks.has(c));
-      const findings = this.findingsByControl.get(id) ?? 0;
-      const exclusion = this.config.applicability.find((a) => a.control === id && !a.applicable);
-      const owner = this.config.owners.find((o) => o.control === id)?.owner;
-      const status: ControlStatusValue = exclusion ? 'not-applicable'
-        : findings > 0 ? 'fail'
-        : checksEvaluated.length > 0 ? 'pass'
-        : 'manual';
-      const findingsByCheck: Record<string, number> = {};
-      for (const check of checksFailed) findingsByCheck[check] = this.findingsByCheck.get(check) ?? 0;
-      const result: ControlStatus = {
-        id, title, theme, status, automation: automationOf(control, mapped), findings,
-        checks: [...mapped], findingsByCheck, checksEvaluated, checksFailed,
-      };
-      if (exclusion) result.justification = exclusion.justification;
-      if (owner) result.owner = owner;
-      return result;
-    });
-  }
+/** The owner of a control: its record in `controls`, else the `owners` entry. */
+export function ownerOf(config: AnnexaConfig, id: string): string | undefined {
+  return config.controls.find((c) => c.control === id)?.owner ?? config.owners.find((o) => o.control === id)?.owner;
+}
+
+/** Every Annex A control's status: the one function every consumer (scan reports, SoA) uses. */
+export function computePosture(input: PostureInput): ControlStatus[] {
+  const { config, checks } = input;
+  const evaluation = input.evaluation ?? unscannedRecord(checks, config.checks.disabled);
+  const record = new Map(evaluation.checks.map((entry) => [entry.check, entry]));
+  const mapped = checksByControl(checks);
+  return (input.catalog ?? ISO27001_CONTROLS).map((control) => controlStatus(control, mapped.get(control.id) ?? [], record, config));
 }

@@ -100,7 +100,7 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
         },
         controls: outcome.controls.map(controlJson),
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
       outOfScope.length = 0;
     },
   };

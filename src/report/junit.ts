@@ -5,7 +5,8 @@
  * input errors get a suite each at the end.
  */
 import type { Check } from '../engine/check.js';
-import type { ScannedResource, ScanOutcome } from '../engine/scan.js';
+import type { ScannedResource } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { Finding, InputError } from '../resources/types.js';
 import { formatRef } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';

@@ -2,7 +2,7 @@
  * Markdown for pull-request comments and job summaries: a summary, the findings grouped by resource,
  * control posture per Annex A theme (with the failing controls), then input errors.
  */
-import type { ScanOutcome } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { ControlStatus } from '../posture/posture.js';
 import type { Finding } from '../resources/types.js';
 import { SEVERITIES } from '../resources/types.js';
@@ -77,9 +77,9 @@ function postureSection(controls: readonly ControlStatus[]): string[] {
   const count = (list: readonly ControlStatus[], status: string) => String(list.filter((c) => c.status === status).length);
   const rows = THEMES.map((theme) => {
     const list = controls.filter((c) => c.theme === theme);
-    return [theme, String(list.length), count(list, 'pass'), count(list, 'fail'), count(list, 'manual'), count(list, 'not-applicable')];
+    return [theme, String(list.length), count(list, 'pass'), count(list, 'fail'), count(list, 'partial'), count(list, 'not-assessed'), count(list, 'manual'), count(list, 'not-applicable')];
   });
-  const out = ['## ISO/IEC 27001:2022 Annex A posture', '', ...table(['Theme', 'Controls', 'Pass', 'Fail', 'Manual', 'Not applicable'], rows), ''];
+  const out = ['## ISO/IEC 27001:2022 Annex A posture', '', ...table(['Theme', 'Controls', 'Pass', 'Fail', 'Partial', 'Not assessed', 'Manual', 'Not applicable'], rows), ''];
   const failing = controls.filter((c) => c.status === 'fail');
   if (failing.length > 0) {
     out.push('### Failing controls', '', ...table(['Control', 'Title', 'Findings', 'Checks'], failing.map((c) => [

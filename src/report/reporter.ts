@@ -1,5 +1,6 @@
 /** Reporters consume the scan's events and write one output format. */
-import type { ScanOutcome, ScanSink } from '../engine/scan.js';
+import type { ScanSink } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 
 export interface ReporterOptions {
   /** Writes a piece of the output (stdout or --output-file). */

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check } from '../engine/check.js';
-import type { ScanOutcome } from '../engine/scan.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
 import { formatRef, severityRank } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';

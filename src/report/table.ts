@@ -1,8 +1,8 @@
 /** Terminal output: findings grouped by resource, a one-line summary, then control posture by theme. */
 import pc from 'picocolors';
 import type { ControlRefs, Finding, Location, Severity } from '../resources/types.js';
-import { SEVERITIES } from '../resources/types.js';
-import type { ScanOutcome } from '../engine/scan.js';
+import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
+import type { ScanOutcome } from '../posture/outcome.js';
 import type { ReporterFactory } from './reporter.js';
 import { GroupedFindings, type Row } from './grouped-findings.js';
 
@@ -162,7 +162,7 @@ function themeSummary(outcome: ScanOutcome, p: ReturnType<typeof painter>): stri
     const controls = outcome.controls.filter((c) => c.theme === theme);
     const count = (status: string) => controls.filter((c) => c.status === status).length;
     const withChecks = controls.filter((c) => c.automation !== 'manual').length;
-    return `  ${theme.padEnd(15)} ${String(controls.length).padStart(3)} controls: ${p.green(`${count('pass')} pass`)}, ${p.red(`${count('fail')} fail`)}, ${count('manual')} manual, ${count('not-applicable')} not applicable (${withChecks} with checks)`;
+    return `  ${theme.padEnd(15)} ${String(controls.length).padStart(3)} controls: ${p.green(`${count('pass')} pass`)}, ${p.red(`${count('fail')} fail`)}, ${count('partial')} partial, ${count('not-assessed')} not assessed, ${count('manual')} manual, ${count('not-applicable')} not applicable (${withChecks} with checks)`;
   });
   const failing = outcome.controls.filter((c) => c.status === 'fail').map((c) => `${c.id} (${c.findings})`);
   const tail = failing.length > 0 ? [`  failing: ${failing.join(', ')}`] : [];

@@ -49,7 +49,7 @@ export const auditLogging: ResourceCheck = defineCheck({
     'Without --audit-policy-file and a destination (--audit-log-path or --audit-webhook-config-file) the API server records no '
     + 'trail of who read Secrets, changed RBAC or exec\'d into pods: incidents cannot be reconstructed and changes cannot be attributed.',
   remediation: 'Start kube-apiserver with --audit-policy-file and --audit-log-path (with rotation: --audit-log-maxage, --audit-log-maxbackup) or an audit webhook, and ship the log off the node.',
-  controls: { iso27001: ['A.8.15', 'A.8.16'] },
+  controls: { iso27001: ['A.8.9'] },
   references: ['https://kubernetes.io/docs/tasks/debug/debug-cluster/audit/'],
   *check(resource) {
     const apiServer = apiServerContainer(resource);

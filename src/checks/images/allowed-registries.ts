@@ -21,9 +21,8 @@ export default defineCheck({
   remediation: 'Mirror the image into an approved registry and reference it there, or add the registry to checks.allowedRegistries in annexa.yaml after review.',
   controls: {
     iso27001: ['A.5.21', 'A.8.19'],
-    cis: ['5.5.1'],
     nsa: ['Building secure container images'],
-    'nist-800-190': ['4.1.5', '4.2.3'],
+    'nist-800-190': ['4.1.5'],
   },
   equivalents: ['KSV-0125', 'KSV-0032', 'KSV-0033', 'KSV-0034', 'KSV-0035', 'C-0001', 'C-0078'],
   *check(pod, ctx) {

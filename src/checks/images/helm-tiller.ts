@@ -20,7 +20,7 @@ export default defineCheck({
   controls: {
     iso27001: ['A.8.2', 'A.8.8', 'A.8.19'],
     nsa: ['Building secure container images'],
-    'nist-800-190': ['4.3.1', '4.4.1'],
+    'nist-800-190': ['4.3.1', '4.3.2'],
   },
   equivalents: ['KSV-0102'],
   *check(pod) {

@@ -11,7 +11,7 @@ export default defineCheck({
     'latest (or no tag, which means latest) is a moving target: the code that runs changes without any change to the manifest, two replicas may run different builds, and a rollback has nothing to roll back to.',
   remediation: 'Reference an immutable version tag, or better a digest (image@sha256:…), and update it through the change process.',
   controls: {
-    iso27001: ['A.8.9', 'A.8.19', 'A.8.32'],
+    iso27001: ['A.8.8', 'A.8.9', 'A.8.19', 'A.8.32'],
     nsa: ['Building secure container images'],
     'nist-800-190': ['4.1.5', '4.2.2'],
   },

@@ -17,7 +17,7 @@ export default defineCheck({
   remediation:
     'Add a NetworkPolicy with `podSelector: {}` and `policyTypes: [Egress]`, then allow DNS and the destinations each workload needs. '
     + 'System namespaces are reported one severity level lower.',
-  controls: { iso27001: ['A.8.20', 'A.8.22'], cis: ['5.3.2'], nsa: [NSA_NETWORK_POLICIES], 'nist-800-190': ['4.4.2'] },
+  controls: { iso27001: ['A.8.12', 'A.8.20', 'A.8.22', 'A.8.23'], cis: ['5.3.2'], nsa: [NSA_NETWORK_POLICIES], 'nist-800-190': ['4.4.2'] },
   references: ['https://kubernetes.io/docs/concepts/services-networking/network-policies/#default-deny-all-egress-traffic'],
   check(inventory) {
     return defaultDenyViolations(inventory, 'egress', SEVERITY);

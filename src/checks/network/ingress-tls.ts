@@ -42,7 +42,7 @@ export default defineCheck({
   remediation:
     'Add a spec.tls entry whose hosts list every rule host (a wildcard covers one label) with a certificate Secret, '
     + 'e.g. issued by cert-manager; redirect HTTP to HTTPS at the controller.',
-  controls: { iso27001: ['A.8.24', 'A.5.14', 'A.8.20'], nsa: [NSA_ENCRYPTION], 'nist-800-190': ['4.3.3'] },
+  controls: { iso27001: ['A.8.24', 'A.8.21', 'A.5.14', 'A.8.20'], nsa: [NSA_ENCRYPTION] },
   *check(resource) {
     const spec = asObject(resource.object.spec);
     if (asArray(spec.tls).length === 0) {

@@ -15,7 +15,7 @@ export default defineCheck({
     'Fix each reported field as the message says (it is the upstream PodSecurity admission wording), then label the namespace '
     + 'pod-security.kubernetes.io/enforce=baseline (or restricted) so the API server keeps it that way.',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9', 'A.8.20', 'A.8.22'],
+    iso27001: ['A.8.2', 'A.8.9'],
     cis: ['5.2.2', '5.2.3', '5.2.4', '5.2.5', '5.2.8', '5.2.9', '5.2.11', '5.2.12', '5.2.13'],
     nsa: ['pod-security', 'pod-security.enforcement'],
     'nist-800-190': ['4.4.3'],

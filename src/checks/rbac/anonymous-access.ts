@@ -80,7 +80,7 @@ export default defineCheck({
     'A binding to system:anonymous or system:unauthenticated opens the API to anyone who can reach it; a binding to system:authenticated '
     + 'gives the permission to every user and every service account token in the cluster. Kubernetes itself grants them only discovery.',
   remediation: 'Bind named users, groups or service accounts instead; keep anonymous authentication disabled or limited to health endpoints.',
-  controls: { iso27001: ['A.5.15', 'A.8.3'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.5.15', 'A.8.3', 'A.8.5'], 'nist-800-190': ['4.3.2'], nsa: [NSA_RBAC] },
   check: (inventory) => violations(inventory),
   examples: {
     valid: [

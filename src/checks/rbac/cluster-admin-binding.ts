@@ -16,7 +16,7 @@ export default defineCheck({
     + 'reading every Secret, changing RBAC, running privileged pods. Cluster-wide it is the whole cluster; in a RoleBinding, the whole namespace.',
   remediation:
     'Bind a role listing only the verbs and resources the subject needs; keep break-glass administration in system:masters credentials held offline.',
-  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.15', 'A.5.18'], cis: ['5.1.1'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
       skipAdminEquivalent: false,

@@ -22,7 +22,7 @@ export default defineCheck({
     + '`bind` (bind any role) or `impersonate` (act as another user, group or service account): each is a path to cluster-admin.',
   remediation:
     'Remove these verbs; let role and binding changes go through a reviewed pipeline, and give impersonation only to an audited break-glass identity.',
-  controls: { iso27001: ['A.8.2', 'A.5.3'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.8.2', 'A.5.3', 'A.5.18'], cis: ['5.1.8'], nsa: [NSA_RBAC] },
   *check(inventory) {
     yield* permissionViolations(inventory, SEVERITY, {
       match: (rule) => CAPABILITIES.flatMap((capability) => capabilityGrants(rule, capability)),

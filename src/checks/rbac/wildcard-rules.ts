@@ -43,7 +43,7 @@ export default defineCheck({
     'A `*` verb or resource grants everything that exists now and everything added later (new subresources, CRDs): the role\'s real '
     + 'reach cannot be reviewed, and it silently grows with the cluster.',
   remediation: 'List the verbs and resources explicitly; split broad roles by task.',
-  controls: { iso27001: ['A.5.15', 'A.8.2'], cis: ['5.1.3'], nsa: [NSA_RBAC] },
+  controls: { iso27001: ['A.5.15', 'A.5.18', 'A.8.2'], cis: ['5.1.3'], nsa: [NSA_RBAC] },
   check: (inventory) => violations(inventory),
   examples: {
     valid: [

@@ -11,7 +11,7 @@ export default defineCheck({
     'Unless allowPrivilegeEscalation is false, the no_new_privs flag is not set and setuid binaries or file capabilities inside the image can raise a process above the privileges it started with.',
   remediation: 'Set securityContext.allowPrivilegeEscalation: false on every container (init and ephemeral ones included).',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.2', 'A.8.9', 'A.8.18'],
     cis: ['5.2.6'],
     nsa: ['Pod security: non-root and unprivileged containers'],
     'nist-800-190': ['4.4.3'],

@@ -28,7 +28,7 @@ export default defineCheck({
   remediation:
     'Set automountServiceAccountToken: false, and mount a projected, audience-bound token only into the container that calls the API.',
   controls: {
-    iso27001: ['A.5.17', 'A.8.2', 'A.8.5'],
+    iso27001: ['A.5.17', 'A.8.3'],
     cis: ['5.1.6'],
     nsa: ['Protecting Pod service account tokens'],
     'nist-800-190': ['4.3.2'],

@@ -45,7 +45,7 @@ export default defineCheck({
   remediation:
     'Set automountServiceAccountToken: false on the pod, or on its ServiceAccount (the pod setting wins); mount a projected token only where the API is actually used.',
   controls: {
-    iso27001: ['A.5.17', 'A.8.2', 'A.8.5'],
+    iso27001: ['A.5.17', 'A.8.3'],
     cis: ['5.1.6'],
     nsa: ['Protecting Pod service account tokens'],
     'nist-800-190': ['4.3.2'],

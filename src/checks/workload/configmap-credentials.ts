@@ -45,9 +45,7 @@ export default defineCheck({
   remediation: 'Move the credential into a Secret (or an external secret store), reference it from the workload, and rotate the exposed value.',
   controls: {
     iso27001: ['A.5.17', 'A.8.4', 'A.8.12'],
-    cis: ['5.4.1'],
     nsa: ['Secrets'],
-    'nist-800-190': ['4.1.4'],
   },
   equivalents: ['KSV-0109', 'KSV-01010', 'C-0012'],
   *check(resource) {

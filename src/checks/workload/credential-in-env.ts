@@ -14,9 +14,7 @@ export default defineCheck({
     'Move the value into a Secret (or an external secret store) and reference it with env[].valueFrom.secretKeyRef or, better, a mounted secret volume; then rotate the exposed credential.',
   controls: {
     iso27001: ['A.5.17', 'A.8.4', 'A.8.12'],
-    cis: ['5.4.1'],
     nsa: ['Secrets'],
-    'nist-800-190': ['4.1.4'],
   },
   equivalents: ['C-0012', 'C-0259'],
   *check(pod) {

@@ -12,7 +12,7 @@ export default defineCheck({
     'Pods that run as the namespace\'s default service account share one identity: any permission granted to it for one workload is granted to all, and API audit logs cannot tell them apart.',
   remediation: 'Create a ServiceAccount per workload, set spec.serviceAccountName, and grant it only the roles that workload needs.',
   controls: {
-    iso27001: ['A.5.16', 'A.5.18', 'A.8.2'],
+    iso27001: ['A.5.16', 'A.5.18', 'A.8.9'],
     cis: ['5.1.5'],
     nsa: ['Protecting Pod service account tokens'],
     'nist-800-190': ['4.3.2'],

@@ -11,7 +11,7 @@ export default defineCheck({
     'Ephemeral containers are added to running pods with kubectl debug: they run arbitrary images next to the application, often with extra privileges, and should be traceable to an approved debugging session.',
   remediation: 'Confirm the debugging session was authorised and recorded; restart the pod afterwards to remove the container.',
   controls: {
-    iso27001: ['A.8.15', 'A.8.18', 'A.8.32'],
+    iso27001: ['A.8.18', 'A.8.32'],
     'nist-800-190': ['4.4.5'],
   },
   equivalents: [],

@@ -11,7 +11,7 @@ export default defineCheck({
     'With hostIPC the containers share System V shared memory and message queues with every host process, which lets them read or corrupt data exchanged by processes outside the pod.',
   remediation: 'Remove spec.hostIPC or set it to false.',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.2', 'A.8.9', 'A.8.18'],
     cis: ['5.2.4'],
     nsa: ['Pod security: host namespaces'],
     'nist-800-190': ['4.4.3', '4.5.2'],

@@ -11,7 +11,7 @@ export default defineCheck({
     'A pod on the host network bypasses NetworkPolicy, can bind any node port, reach services listening only on the node loopback (kubelet, metadata proxies) and sniff node traffic when it also holds NET_RAW.',
   remediation: 'Remove spec.hostNetwork or set it to false; expose the workload through a Service instead.',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9', 'A.8.22'],
+    iso27001: ['A.8.2', 'A.8.9', 'A.8.18', 'A.8.22'],
     cis: ['5.2.5'],
     nsa: ['Pod security: host namespaces', 'Network separation and hardening'],
     'nist-800-190': ['4.4.2', '4.4.3'],

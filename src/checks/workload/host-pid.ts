@@ -11,7 +11,7 @@ export default defineCheck({
     'With hostPID the containers see every process on the node: they can read other processes\' environment and memory maps, signal them, and with ptrace rights step into them.',
   remediation: 'Remove spec.hostPID or set it to false. Use a dedicated node agent (DaemonSet reviewed as an exception) when host process visibility is truly needed.',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.2', 'A.8.9', 'A.8.18'],
     cis: ['5.2.3'],
     nsa: ['Pod security: host namespaces'],
     'nist-800-190': ['4.4.3', '4.5.2'],

@@ -11,9 +11,9 @@ export default defineCheck({
     'With hostUsers: false the pod gets a user namespace: UID 0 inside maps to an unprivileged UID on the node, which defuses most container escapes that rely on being root or on file ownership.',
   remediation: 'Set spec.hostUsers: false (needs Kubernetes 1.33+ or the UserNamespacesSupport feature, and a runtime and file system that support ID-mapped mounts).',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.9'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.5.2', '4.5.4'],
+    'nist-800-190': ['4.4.3', '4.5.2'],
   },
   equivalents: [],
   *check(pod) {

@@ -11,8 +11,7 @@ export default defineCheck({
     'Without a liveness probe a hung process keeps its pod "Running" and never gets restarted, so an outage or a stuck worker goes unnoticed by the platform.',
   remediation: 'Add a livenessProbe (httpGet, tcpSocket, grpc or exec) to every regular container of Deployments, StatefulSets, DaemonSets and Pods.',
   controls: {
-    iso27001: ['A.8.14', 'A.8.16'],
-    'nist-800-190': ['4.4.4'],
+    iso27001: ['A.8.14'],
   },
   equivalents: ['C-0056'],
   *check(pod) {

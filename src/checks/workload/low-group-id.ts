@@ -13,9 +13,9 @@ export default defineCheck({
     'As with UIDs, a low container GID may be a real group on the node (adm, docker, disk…), granting access to host files once anything leaks across the boundary.',
   remediation: 'Set securityContext.runAsGroup to a GID above 10000 on the pod or on every container.',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.9'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.5.4'],
+    'nist-800-190': ['4.4.3'],
   },
   equivalents: ['KSV-0021'],
   *check(pod) {

@@ -15,9 +15,9 @@ export default defineCheck({
     'Without user namespaces a container UID is a node UID: a low UID may match a real account on the node, which matters as soon as a host file or a process escapes the container. A high, explicit UID avoids the overlap.',
   remediation: 'Set securityContext.runAsUser to a UID above 10000 on the pod or on every container (or run the pod with hostUsers: false).',
   controls: {
-    iso27001: ['A.8.2', 'A.8.9'],
+    iso27001: ['A.8.9'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.5.4'],
+    'nist-800-190': ['4.4.3'],
   },
   equivalents: ['KSV-0020'],
   *check(pod) {

@@ -11,8 +11,7 @@ export default defineCheck({
     'Without a readiness probe a pod receives traffic as soon as its process starts and keeps receiving it while unhealthy, turning deployments and partial failures into user-visible errors.',
   remediation: 'Add a readinessProbe to every regular container of Deployments, StatefulSets, DaemonSets and Pods.',
   controls: {
-    iso27001: ['A.8.14', 'A.8.16'],
-    'nist-800-190': ['4.4.4'],
+    iso27001: ['A.8.14'],
   },
   equivalents: ['C-0018'],
   *check(pod) {

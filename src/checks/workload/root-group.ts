@@ -25,7 +25,7 @@ export default defineCheck({
   controls: {
     iso27001: ['A.8.2', 'A.8.9'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.5.4'],
+    'nist-800-190': ['4.4.3'],
   },
   equivalents: ['KSV-0116'],
   *check(pod) {

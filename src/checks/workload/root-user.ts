@@ -14,7 +14,7 @@ export default defineCheck({
     iso27001: ['A.8.2', 'A.8.9'],
     cis: ['5.2.7'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.4.3', '4.5.4'],
+    'nist-800-190': ['4.4.3'],
     pss: ['runAsUser'],
   },
   equivalents: ['KSV-0105', 'C-0013'],

@@ -15,7 +15,7 @@ export default defineCheck({
     iso27001: ['A.8.2', 'A.8.9'],
     cis: ['5.2.7'],
     nsa: ['Pod security: non-root and unprivileged containers'],
-    'nist-800-190': ['4.4.3', '4.5.4'],
+    'nist-800-190': ['4.4.3'],
     pss: ['runAsNonRoot'],
   },
   equivalents: ['KSV-0012', 'C-0013', 'C-0198'],

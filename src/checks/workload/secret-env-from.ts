@@ -11,10 +11,9 @@ export default defineCheck({
     'envFrom.secretRef turns every key of a Secret, including keys added later, into environment variables of the container: the container receives more credentials than it names, in the least protected form.',
   remediation: 'Mount the Secret as a volume, or reference only the needed keys; review which keys the Secret holds.',
   controls: {
-    iso27001: ['A.5.17', 'A.8.12'],
+    iso27001: ['A.5.17'],
     cis: ['5.4.1'],
     nsa: ['Secrets'],
-    'nist-800-190': ['4.1.4'],
   },
   equivalents: ['C-0207'],
   *check(pod) {

@@ -12,10 +12,9 @@ export default defineCheck({
     'Environment variables leak more easily than files: they are inherited by child processes, printed by crash handlers and debug endpoints, and visible in /proc to anything sharing the process namespace. A secret volume also picks up rotated values without a restart.',
   remediation: 'Mount the Secret as a volume (or a projected volume) and have the application read the file; keep secretKeyRef for software that cannot read files.',
   controls: {
-    iso27001: ['A.5.17', 'A.8.12'],
+    iso27001: ['A.5.17'],
     cis: ['5.4.1'],
     nsa: ['Secrets'],
-    'nist-800-190': ['4.1.4'],
   },
   equivalents: ['C-0207'],
   *check(pod) {

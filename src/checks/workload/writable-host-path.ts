@@ -11,7 +11,7 @@ export default defineCheck({
     'A writable hostPath mount lets a compromised container plant files on the node (binaries, cron entries, kubelet manifests) or tamper with data other pods read from the same directory.',
   remediation: 'Set readOnly: true on every volumeMount of a hostPath volume, or replace the hostPath volume.',
   controls: {
-    iso27001: ['A.8.3', 'A.8.9'],
+    iso27001: ['A.8.3', 'A.8.9', 'A.8.18'],
     cis: ['5.2.12'],
     nsa: ['Pod security: hostPath volumes'],
     'nist-800-190': ['4.5.5'],

@@ -1,7 +1,14 @@
-/** SoA as CSV (RFC 4180): exactly one header row, then one row per Annex A control, CRLF line ends. */
-import { evidenceText, type StatementOfApplicability } from '../../posture/soa.js';
+/**
+ * SoA as CSV (RFC 4180, CRLF line ends, every record the same number of fields): first the
+ * document-control header as `document,<field>,<value>` records, then exactly one column header
+ * row (starting `control`), then one row per control. Conflicts are a column of their own.
+ */
+import { evidenceText, headerFields, responsibilityText, reviewText, type StatementOfApplicability } from '../../posture/soa.js';
 
-export const SOA_CSV_HEADER = ['control', 'title', 'theme', 'applicable', 'justification', 'implementation_status', 'automation', 'evidence', 'owner'] as const;
+export const SOA_CSV_HEADER = [
+  'control', 'title', 'theme', 'applicable', 'justification', 'implementation_status', 'automation', 'evidence', 'owner',
+  'automated_status', 'justification_source', 'responsibility', 'review', 'conflicts',
+] as const;
 
 /**
  * Quotes a field when it holds a comma, quote, CR or LF (quotes doubled). A field that a spreadsheet
@@ -12,13 +19,21 @@ export function csvField(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+function record(fields: readonly string[]): string {
+  const padded = [...fields, ...Array<string>(Math.max(0, SOA_CSV_HEADER.length - fields.length)).fill('')];
+  return padded.map(csvField).join(',');
+}
+
 export function soaCsv(soa: StatementOfApplicability): string {
-  const lines = [SOA_CSV_HEADER.join(',')];
+  const lines = headerFields(soa).map(([label, value]) => record(['document', label, value]));
+  lines.push(record(['document', 'Conflicts', soa.conflicts.join(' | ') || 'none']));
+  lines.push(SOA_CSV_HEADER.join(','));
   for (const row of soa.controls) {
-    lines.push([
+    lines.push(record([
       row.id, row.title, row.theme, row.applicable ? 'yes' : 'no', row.justification,
-      row.status, row.automation, evidenceText(row), row.owner ?? '',
-    ].map(csvField).join(','));
+      row.implementationStatus, row.automation, evidenceText(row), row.owner ?? '',
+      row.status, row.justificationSource, responsibilityText(row), reviewText(row), row.conflicts.join(' | '),
+    ]));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

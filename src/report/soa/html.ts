@@ -1,5 +1,5 @@
 /** SoA as a self-contained, printable HTML page: inline styles only, every value escaped. */
-import { evidenceText, statusCounts, SOA_STATUSES, type StatementOfApplicability } from '../../posture/soa.js';
+import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, STATUS_NOTE, type StatementOfApplicability } from '../../posture/soa.js';
 
 export function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -11,7 +11,7 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:1.5rem}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:4px 6px;vertical-align:top;text-align:left}
 th{background:#eee}tr:nth-child(even) td{background:#fafafa}
 .status-fail{color:#b00020;font-weight:600}.status-pass{color:#1b5e20;font-weight:600}
-.status-not-applicable,.status-not-assessed{color:#555}
+.status-partial{color:#8a5a00;font-weight:600}.status-not-applicable,.status-not-assessed{color:#555}.conflict{color:#b00020;font-weight:600}
 @media print{body{margin:0;font-size:9pt}thead{display:table-header-group}tr{break-inside:avoid}}
 `;
 
@@ -30,25 +30,42 @@ function assessmentSection(soa: StatementOfApplicability): string {
   const a = soa.assessment;
   const text = a
     ? `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors.`
-    : 'No manifests were scanned: automated controls are not-assessed.';
-  return `<h2>Assessment</h2><p>${escapeHtml(text)} Status: ${escapeHtml(summary)}.</p>`;
+    : 'No manifests were scanned: controls with checks are not-assessed.';
+  return `<h2>Assessment</h2><p>${escapeHtml(text)} Automated status: ${escapeHtml(summary)}.</p>${a ? `<p>${escapeHtml(STATUS_NOTE)}</p>` : ''}`;
+}
+
+function documentSection(soa: StatementOfApplicability): string {
+  const rows = headerFields(soa).map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
+  return `<h2>Document control</h2><table class="document"><tbody>${rows}</tbody></table>`;
+}
+
+function conflictSection(soa: StatementOfApplicability): string {
+  if (soa.conflicts.length === 0) return '<h2>Conflicts</h2><p>None: no excluded control has failing findings and no record is contradicted by the scan.</p>';
+  return `<h2>Conflicts</h2><ul>${soa.conflicts.map((c) => `<li class="conflict">${escapeHtml(c)}</li>`).join('')}</ul>`;
 }
 
 function controlRows(soa: StatementOfApplicability): string {
-  return soa.controls.map((r) => `<tr><td>${escapeHtml(r.id)}</td><td>${escapeHtml(r.title)}</td><td>${escapeHtml(r.theme)}</td><td>${r.applicable ? 'yes' : 'no'}</td><td>${escapeHtml(r.justification)}</td><td class="status-${escapeHtml(r.status)}">${escapeHtml(r.status)}</td><td>${escapeHtml(r.automation)}</td><td>${escapeHtml(evidenceText(r))}</td><td>${escapeHtml(r.owner ?? '')}</td></tr>`).join('\n');
+  return soa.controls.map((r) => {
+    const cells = [r.id, r.title, r.theme, r.applicable ? 'yes' : 'no', r.justification, r.implementationStatus].map((v) => `<td>${escapeHtml(v)}</td>`).join('');
+    const rest = [r.automation, evidenceText(r), r.owner ?? '', responsibilityText(r), reviewText(r)].map((v) => `<td>${escapeHtml(v)}</td>`).join('');
+    const conflicts = `<td class="conflict">${escapeHtml(r.conflicts.join('; '))}</td>`;
+    return `<tr>${cells}<td class="status-${escapeHtml(r.status)}">${escapeHtml(r.status)}</td>${rest}${conflicts}</tr>`;
+  }).join('\n');
 }
 
 export function soaHtml(soa: StatementOfApplicability): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Statement of Applicability — ${escapeHtml(soa.scope.name)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(soa.document.title)} — ${escapeHtml(soa.scope.name)}</title><style>${STYLE}</style></head>
 <body>
-<h1>Statement of Applicability — ISO/IEC 27001:2022 Annex A</h1>
+<h1>${escapeHtml(soa.document.title)} — ISO/IEC 27001:2022 Annex A</h1>
 <p>${escapeHtml(soa.scope.name)} · generated ${escapeHtml(soa.generated)}</p>
+${documentSection(soa)}
 ${scopeSection(soa)}
 ${assessmentSection(soa)}
+${conflictSection(soa)}
 <h2>Controls</h2>
-<table><thead><tr><th>Control</th><th>Title</th><th>Theme</th><th>Applicable</th><th>Justification</th><th>Status</th><th>Automation</th><th>Evidence</th><th>Owner</th></tr></thead>
+<table><thead><tr><th>Control</th><th>Title</th><th>Theme</th><th>Applicable</th><th>Justification</th><th>Implementation status</th><th>Automated status</th><th>Automation</th><th>Evidence</th><th>Owner</th><th>Responsibility</th><th>Review</th><th>Conflicts</th></tr></thead>
 <tbody>
 ${controlRows(soa)}
 </tbody></table>

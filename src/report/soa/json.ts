@@ -1,4 +1,4 @@
-/** SoA as one JSON object: framework, generated, scope (with exclusions), assessment, controls. */
+/** SoA as one JSON object: framework, generated, document, provenance, settings, scope, assessment, controls, conflicts. */
 import type { StatementOfApplicability } from '../../posture/soa.js';
 
 export function soaJson(soa: StatementOfApplicability): string {

@@ -1,5 +1,5 @@
 /** SoA as Markdown: scope and exclusions, status summary, then the 93-row table. */
-import { evidenceText, statusCounts, SOA_STATUSES, type StatementOfApplicability } from '../../posture/soa.js';
+import { evidenceText, headerFields, responsibilityText, reviewText, statusCounts, SOA_STATUSES, STATUS_NOTE, type StatementOfApplicability } from '../../posture/soa.js';
 
 /** Escapes a value for a Markdown table cell (pipes, backslashes, line breaks, HTML). */
 export function mdCell(value: string): string {
@@ -31,16 +31,26 @@ function assessmentLines(soa: StatementOfApplicability): string[] {
   const a = soa.assessment;
   const counts = statusCounts(soa);
   const summary = SOA_STATUSES.map((s) => `${counts[s]} ${s}`).join(', ');
-  if (!a) return ['## Assessment', '', `No manifests were scanned: automated controls are \`not-assessed\`. Status: ${summary}.`];
-  return ['## Assessment', '', `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors. Status: ${summary}.`];
+  if (!a) return ['## Assessment', '', `No manifests were scanned: controls with checks are \`not-assessed\`. Automated status: ${summary}.`];
+  return ['## Assessment', '', `Scanned ${a.resources} resources in ${a.files} files: ${a.findings} in-scope findings, ${a.outOfScopeFindings} out of scope, ${a.inputErrors} input errors. Automated status: ${summary}.`, '', STATUS_NOTE];
+}
+
+function documentLines(soa: StatementOfApplicability): string[] {
+  return ['## Document control', '', '| Field | Value |', '|---|---|', ...headerFields(soa).map(([label, value]) => `| ${mdCell(label)} | ${mdCell(value)} |`)];
+}
+
+function conflictLines(soa: StatementOfApplicability): string[] {
+  if (soa.conflicts.length === 0) return ['## Conflicts', '', 'None: no excluded control has failing findings and no record is contradicted by the scan.'];
+  return ['## Conflicts', '', ...soa.conflicts.map((c) => `- ${mdCell(c)}`)];
 }
 
 export function soaMarkdown(soa: StatementOfApplicability): string {
-  const lines = [`# Statement of Applicability — ISO/IEC 27001:2022 Annex A`, '', `Generated ${soa.generated}.`, '', ...scopeLines(soa), '', ...assessmentLines(soa), '', '## Controls', ''];
-  lines.push('| Control | Title | Theme | Applicable | Justification | Status | Automation | Evidence | Owner |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  const lines = [`# ${mdCell(soa.document.title)} — ISO/IEC 27001:2022 Annex A`, '', `Generated ${soa.generated}.`, '',
+    ...documentLines(soa), '', ...scopeLines(soa), '', ...assessmentLines(soa), '', ...conflictLines(soa), '', '## Controls', ''];
+  lines.push('| Control | Title | Theme | Applicable | Justification | Implementation status | Automated status | Automation | Evidence | Owner | Responsibility | Review | Conflicts |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of soa.controls) {
-    lines.push(`| ${[r.id, r.title, r.theme, r.applicable ? 'yes' : 'no', r.justification, r.status, r.automation, evidenceText(r), r.owner ?? ''].map(mdCell).join(' | ')} |`);
+    lines.push(`| ${[r.id, r.title, r.theme, r.applicable ? 'yes' : 'no', r.justification, r.implementationStatus, r.status, r.automation, evidenceText(r), r.owner ?? '', responsibilityText(r), reviewText(r), r.conflicts.join('; ')].map(mdCell).join(' | ')} |`);
   }
   return `${lines.join('\n')}\n`;
 }
