@@ -34,7 +34,8 @@ await build({
   banner: { js: "const __annexaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // client-node (2 MB of generated API code, ES module only) is loaded with import() by the cluster
   // commands alone: other commands do not compile it, and it stays an ES module.
-  external: ['@kubernetes/client-node'],
+  // better-sqlite3 and pg are loaded only when an evidence store is opened: a native addon, and the PostgreSQL client.
+  external: ['@kubernetes/client-node', 'better-sqlite3', 'pg', 'pg-native'],
   logLevel: 'warning',
 });
 

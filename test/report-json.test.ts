@@ -92,7 +92,7 @@ describe('json reporter', () => {
     assertContract(report);
     assert.deepEqual(report.summary, {
       resources: 3, findings: 1, bySeverity: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
-      files: 2, skippedDocuments: 0, outOfScopeFindings: 0,
+      files: 2, skippedDocuments: 0, outOfScopeFindings: 0, exceptedFindings: 0,
     });
     const [finding] = report.findings as Json[];
     const contractKeys = ['checkId', 'title', 'severity', 'resource', 'path', 'message', 'remediation', 'controls', 'location'];

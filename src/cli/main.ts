@@ -10,14 +10,17 @@ import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
 import { clusterCommand } from './cluster.js';
 import { driftCommand } from './drift.js';
+import { evidenceCommand } from './evidence.js';
+import { ismsCommand } from './isms.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
+import { EvidenceError } from '../evidence/types.js';
 
 // bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
 export { useClientNodeLoader } from '../sources/cluster/client-node.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, clusterCommand, driftCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')
@@ -85,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
       }
       return EXIT.error;
     }
-    if (error instanceof UsageError || error instanceof WriteError || error instanceof OutputError) {
+    if (error instanceof UsageError || error instanceof WriteError || error instanceof OutputError || error instanceof EvidenceError) {
       process.stderr.write(`annexa: ${terminalSafe(error.message)}\n`);
       return EXIT.error;
     }

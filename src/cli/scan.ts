@@ -15,6 +15,8 @@ import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, no
 import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
 import { assessScan } from '../posture/outcome.js';
+import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
+import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 
 interface ScanFlags {
   output: string;
@@ -32,6 +34,8 @@ interface ScanFlags {
   sarifRoot?: string;
   /** False with `--no-cross-resource`. */
   crossResource?: boolean;
+  store?: string;
+  signingKey?: string;
 }
 
 export function scanCommand(): Command {
@@ -50,6 +54,8 @@ export function scanCommand(): Command {
     .option('-n, --namespace <ns>', 'report only findings about resources of this namespace (repeatable); everything is still read, for cross-resource checks', (value: string, previous: string[] = []) => [...previous, value])
     .option('--severity <list>', 'report only findings of these severities, e.g. critical,high (the control posture still counts all)')
     .option('--sarif-root <dir>', 'the directory SARIF artifact URIs are relative to, so that code scanning maps them to repository files (default: the git top level, else the working directory)')
+    .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
+    .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
@@ -110,43 +116,53 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const { units, errors, notes } = prepareInputs(request);
 
   const output = openOutput(flags.outputFile);
-  const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
-  const progress = Progress.for(Boolean(flags.quiet));
-  const scope = new ScopeWatch();
-  const result = await runScan(units, {
-    config,
-    checks: builtinChecks,
-    crossResource: flags.crossResource !== false,
-    maxFileBytes,
-    ...(workers !== undefined ? { workers } : {}),
-    ...filter,
-    progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-  }, scope.wrap(reporter), errors).catch((error: unknown) => {
-    // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
-    output.abort();
-    throw error;
-  });
-  progress.done();
-  const outcome = assessScan(result, config, builtinChecks);
-  const empty = outcome.summary.resources === 0;
-  if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
-  // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
-  redactInputErrors(outcome.errors);
-  reportProblems(outcome.errors, notes);
-  for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
+  const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
+    const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
+    const recorder = store ? new ScanRecorder() : undefined;
+    const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
+    const reporter = recorder ? teeSink(chosen, recorder) : chosen;
+    const progress = Progress.for(Boolean(flags.quiet));
+    const scope = new ScopeWatch();
+    const result = await runScan(units, {
+      config,
+      checks: builtinChecks,
+      crossResource: flags.crossResource !== false,
+      maxFileBytes,
+      ...(workers !== undefined ? { workers } : {}),
+      ...filter,
+      progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
+    }, scope.wrap(reporter), errors).catch((error: unknown) => {
+      // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
+      output.abort();
+      throw error;
+    });
+    progress.done();
+    const outcome = assessScan(result, config, builtinChecks);
+    const empty = outcome.summary.resources === 0;
+    if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
+    // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
+    redactInputErrors(outcome.errors);
+    reportProblems(outcome.errors, notes);
+    for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
     // Nothing read, nothing judged: no control posture for an empty input.
-    reporter.finish(empty ? { ...outcome, controls: [] } : outcome);
-  } catch (error) {
-    output.abort();
-    throw error;
-  }
-  output.close();
+    const judged = empty ? { ...outcome, controls: [] } : outcome;
+    try {
+      reporter.finish(judged);
+    } catch (error) {
+      output.abort();
+      throw error;
+    }
+    output.close();
+    for (const notice of outcome.exceptionNotices ?? []) process.stderr.write(problemLine({ file: flags.config ?? configFile ?? 'annexa.yaml', message: notice.message }, 'warning'));
+    if (store && recorder) await recordAndTell(store, { command: 'scan', outcome: judged, recorder, config, units });
 
-  if (outcome.errors.length > 0) return EXIT.error;
-  if (failOn === 'never') return EXIT.ok;
-  const threshold = severityRank(failOn);
-  const failing = SEVERITIES.some((s) => severityRank(s) >= threshold && outcome.summary.bySeverity[s] > 0);
-  return failing ? EXIT.findings : EXIT.ok;
+    if (outcome.errors.length > 0) return EXIT.error;
+    if (failOn === 'never') return EXIT.ok;
+    const threshold = severityRank(failOn);
+    const failing = SEVERITIES.some((s) => severityRank(s) >= threshold && outcome.summary.bySeverity[s] > 0);
+    return failing ? EXIT.findings : EXIT.ok;
+  } finally {
+    await store?.close();
+  }
 }

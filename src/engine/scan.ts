@@ -18,6 +18,7 @@ import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPo
 import { namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
 import { EvaluationRecorder, type EvaluationRecord } from './evaluation.js';
 import { statSync } from 'node:fs';
+import { ExceptionIndex, type ExceptionNotice } from './exceptions.js';
 import { builtinCheckIds, plannedWorkers, ScanPool, workerScript, PARALLEL_MIN_BYTES, type FileOutcome } from './parallel.js';
 
 export interface ScannedResource {
@@ -41,6 +42,8 @@ export interface ScanSummary {
   skippedDocuments: number;
   findings: number;
   outOfScopeFindings: number;
+  /** Findings an active exception accepts (not counted in `findings`). */
+  exceptedFindings?: number;
   bySeverity: Record<Severity, number>;
 }
 
@@ -55,6 +58,8 @@ export interface ScanResult {
   inventory: Inventory;
   /** What a live-cluster scan could and could not read (sources/cluster/coverage.ts). */
   coverage?: JsonObject;
+  /** Exceptions that expired or expire within 30 days. */
+  exceptionNotices?: ExceptionNotice[];
 }
 
 export interface ScanOptions {
@@ -70,6 +75,8 @@ export interface ScanOptions {
    * 0 or 1 = main thread only. Workers run only the built-in checks; other check sets stay on the main thread.
    */
   workers?: number;
+  /** The date exceptions are judged at (default: now). */
+  now?: Date;
   /**
    * Which findings are reported and counted (`scan -n`, `--severity`); the control posture still
    * counts every finding, so that a filtered view never makes a control pass.
@@ -93,7 +100,7 @@ export interface ResourceHook {
 
 function emptySummary(): ScanSummary {
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, bySeverity };
+  return { files: 0, resources: 0, skippedDocuments: 0, findings: 0, outOfScopeFindings: 0, exceptedFindings: 0, bySeverity };
 }
 
 function readUnit(unit: InputUnit, options: ScanOptions): Promise<{ text: string } | { error: InputError }> {
@@ -113,14 +120,20 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
   const noteFailures = (list: readonly InputError[]) => {
     for (const error of list) if (isInScopeCheckFailure(error, options.config)) recorder.errored(error.checkId);
   };
+  const exceptions = new ExceptionIndex(options.config.exceptions, options.now);
 
   const record = (finding: Finding) => {
+    if (!finding.outOfScope) exceptions.apply(finding);
     if (options.report && !options.report(finding)) {
-      if (!finding.outOfScope) recorder.finding(finding);
+      if (!finding.outOfScope && !finding.excepted) recorder.finding(finding);
       return;
     }
     if (finding.outOfScope) {
       summary.outOfScopeFindings += 1;
+      return;
+    }
+    if (finding.excepted) {
+      summary.exceptedFindings = (summary.exceptedFindings ?? 0) + 1;
       return;
     }
     summary.findings += 1;
@@ -206,7 +219,7 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
     for (const kind of new Set(check.inputKinds)) inScope += inScopeOf(kind);
     recorder.applied(check.id, inScope);
   }
-  return { summary, evaluation: recorder.record(), errors, checks: checks.all, inventory };
+  return { summary, evaluation: recorder.record(), errors, checks: checks.all, inventory, exceptionNotices: exceptions.notices };
 }
 
 /** A check that threw on a resource inside the ISMS scope (see CheckFailure in evaluate.ts). */

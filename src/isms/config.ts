@@ -44,6 +44,26 @@ const namespaceExclusion = z.object({
   justification: justificationText('a justification is required for every exclusion'),
 }).strict();
 
+/** A calendar date (YYYY-MM-DD) that exists. */
+const isoDate = (missing: string) => requiredText(missing)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), { message: 'not a calendar date' });
+
+/** Risk acceptance for one check on one resource (engine/exceptions.ts applies them). */
+const exceptionEntry = z.object({
+  check: requiredText('an exception names the check it accepts'),
+  resource: z.object({
+    kind: requiredText('resource.kind is required'),
+    namespace: z.string().min(1).optional(),
+    name: requiredText('resource.name is required'),
+    apiVersion: z.string().min(1).optional(),
+  }).strict(),
+  justification: requiredText('a justification is required for every exception'),
+  approvedBy: requiredText('approvedBy (who accepted the risk) is required for every exception'),
+  expires: isoDate('an expiry date (expires: YYYY-MM-DD) is required for every exception'),
+  ticket: z.string().min(1).optional(),
+}).strict();
+
 export const configSchema = z.object({
   scope: z.object({
     name: z.string().default('Kubernetes estate'),
@@ -67,6 +87,18 @@ export const configSchema = z.object({
     disabled: z.array(z.string()).default([]),
     severity: z.record(z.string(), z.enum(SEVERITIES)).default({}),
   }).strict().default({ allowedRegistries: [], disabled: [], severity: {} }),
+  /** Where scans are recorded (same as --store) and the key that signs checkpoints. */
+  evidence: z.object({
+    store: z.string().min(1).optional(),
+    signingKey: z.string().min(1).optional(),
+  }).strict().optional(),
+  exceptions: z.array(exceptionEntry).default([]),
+  /** What falls under incident response (A.5.24–A.5.28): clusters, namespaces and workloads. */
+  incidentScope: z.object({
+    clusters: z.array(z.string().min(1)).default([]),
+    namespaces: z.array(z.string().min(1)).default([]),
+    workloads: z.array(z.object({ kind: z.string().min(1), namespace: z.string().min(1).optional(), name: z.string().min(1) }).strict()).default([]),
+  }).strict().optional(),
   ...recordSections,
 }).strict().superRefine((config, ctx) => {
   for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
@@ -174,6 +206,9 @@ function unknownCheckIds(config: AnnexaConfig, known: ReadonlySet<string>): Arra
     if (!known.has(id)) unknown.push({ path: ['checks', 'disabled', i], id });
   });
   for (const id of Object.keys(config.checks.severity)) if (!known.has(id)) unknown.push({ path: ['checks', 'severity', id], id });
+  config.exceptions.forEach((exception, i) => {
+    if (!known.has(exception.check)) unknown.push({ path: ['exceptions', i, 'check'], id: exception.check });
+  });
   return unknown;
 }
 

@@ -81,6 +81,36 @@ const register = z.array(z.object({
   title: z.string().min(3, 'a title is required'),
 }).strict());
 
+const riskLevel = z.enum(['low', 'medium', 'high', 'critical']);
+
+/**
+ * The risk register: what justifies including controls (`controls[].risks`) and what the ISMS
+ * treats (`annexa isms risks` shows each risk with the posture of its linked controls).
+ */
+const riskRegister = z.array(z.object({
+  id: z.string().min(1),
+  title: z.string().min(3, 'a title is required').optional(),
+  description: z.string().min(1).optional(),
+  likelihood: riskLevel.optional(),
+  impact: riskLevel.optional(),
+  treatment: z.enum(['mitigate', 'accept', 'transfer', 'avoid']).optional(),
+  owner: z.string().min(1).optional(),
+  /** Controls that treat the risk, besides the control records that name it. */
+  controls: z.array(z.string().refine((id) => ANNEX_A_IDS.has(id) || ORGANISATION_ID.test(id), {
+    message: 'expected an Annex A control id such as A.8.9 or an organisation control id',
+  })).default([]),
+}).strict().refine((risk) => risk.title !== undefined || risk.description !== undefined, {
+  message: 'a risk needs a title or a description', path: ['title'],
+}));
+export type RiskEntry = z.infer<typeof riskRegister>[number];
+
+/** The controls linked to a risk: those it lists and those whose record names it. */
+export function controlsOfRisk(risk: RiskEntry, records: ReadonlyArray<{ control: string; risks: readonly string[] }>): string[] {
+  const linked = new Set(risk.controls);
+  for (const record of records) if (record.risks.includes(risk.id)) linked.add(record.control);
+  return [...linked];
+}
+
 export const documentControl = z.object({
   title: z.string().min(1).default('Statement of Applicability'),
   version: z.string().min(1).optional(),
@@ -100,7 +130,7 @@ export const postureSettings = z.object({
 export const recordSections = {
   posture: postureSettings.default({ failOn: 'medium' }),
   document: documentControl.default({ title: 'Statement of Applicability' }),
-  risks: register.default([]),
+  risks: riskRegister.default([]),
   requirements: register.default([]),
   controls: z.array(controlRecord).default([]),
   organisationControls: z.array(organisationControl).default([]),

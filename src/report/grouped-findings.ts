@@ -21,6 +21,8 @@ export interface RowRenderer {
   row(finding: Finding): Row;
   /** Called for each out-of-scope finding instead (reporters count them). */
   outOfScope(finding: Finding): void;
+  /** Called for each finding an active exception accepts, instead of a row (reporters list them apart). */
+  excepted?(finding: Finding): void;
 }
 
 export class GroupedFindings {
@@ -87,6 +89,8 @@ export class GroupedFindings {
     for (const finding of findings) {
       if (finding.outOfScope) {
         this.renderer.outOfScope(finding);
+      } else if (finding.excepted && this.renderer.excepted) {
+        this.renderer.excepted(finding);
       } else {
         rows.push(this.renderer.row(finding));
         this.inScope += 1;

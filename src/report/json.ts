@@ -68,12 +68,17 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
     open();
     for (const finding of findings) {
       if (finding.outOfScope) continue;
+      if (finding.excepted) {
+        excepted.push(serializer.serialize(finding));
+        continue;
+      }
       write(`${first ? '\n' : ',\n'}${serializer.serialize(finding)}`);
       first = false;
     }
   };
-  // Out-of-scope findings follow the summary: kept serialized, not as objects.
+  // Out-of-scope and excepted findings follow the summary: kept serialized, not as objects.
   const outOfScope: string[] = [];
+  const excepted: string[] = [];
   const keepOutOfScope = (findings: Finding[]) => {
     for (const f of findings) if (f.outOfScope) outOfScope.push(serializer.serialize(f));
   };
@@ -97,11 +102,15 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
           files: summary.files,
           skippedDocuments: summary.skippedDocuments,
           outOfScopeFindings: summary.outOfScopeFindings,
+          exceptedFindings: summary.exceptedFindings ?? 0,
         },
         controls: outcome.controls.map(controlJson),
       };
-      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
+      const notices = (outcome.exceptionNotices ?? []).map(({ status, days, message, exception }) => ({ status, days, message, exception }));
+      write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"excepted":[${excepted.join(',')}]`
+        + `,"exceptionNotices":${JSON.stringify(notices)},"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
       outOfScope.length = 0;
+      excepted.length = 0;
     },
   };
 };

@@ -7,7 +7,8 @@
 import type { Check } from '../engine/check.js';
 import type { ScannedResource } from '../engine/scan.js';
 import type { ScanOutcome } from '../posture/outcome.js';
-import type { Finding, InputError } from '../resources/types.js';
+import type { ExceptionRef, Finding, InputError } from '../resources/types.js';
+import { exceptionText } from '../engine/exceptions.js';
 import { formatRef } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 import { controlsText, locationText } from './table.js';
@@ -67,8 +68,11 @@ function addResource(suite: Suite, scanned: ScannedResource): void {
   const classname = formatRef(scanned.ref);
   const ids = [...new Set([...scanned.evaluated, ...scanned.findings.map((f) => f.checkId)])];
   for (const id of ids) {
-    const failures = scanned.findings.filter((f) => f.checkId === id).map(failureXml);
-    addCase(suite, id, classname, failures, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : undefined);
+    const own = scanned.findings.filter((f) => f.checkId === id);
+    const failures = own.filter((f) => !f.excepted).map(failureXml);
+    // All of the check's findings on the resource accepted by an exception: a skipped case saying so.
+    const excepted = failures.length === 0 ? own.find((f) => f.excepted)?.excepted : undefined;
+    addCase(suite, id, classname, failures, scanned.outOfScope !== undefined ? `out of scope: ${scanned.outOfScope}` : excepted ? `excepted: ${exceptionText(excepted)}` : undefined);
   }
 }
 
@@ -78,6 +82,8 @@ interface InventoryCase {
   outOfScope: string[];
   /** Why the resource is out of scope (its first out-of-scope finding). */
   reason?: string;
+  /** The exception accepting its findings, when every in-scope one is excepted. */
+  excepted?: ExceptionRef;
 }
 
 /** Cross-resource failures by check and resource, kept as XML rather than as findings. */
@@ -93,6 +99,8 @@ class InventoryCases {
     if (finding.outOfScope) {
       entry.outOfScope.push(failureXml(finding));
       entry.reason ??= finding.outOfScope.reason;
+    } else if (finding.excepted) {
+      entry.excepted ??= finding.excepted;
     } else {
       entry.inScope.push(failureXml(finding));
     }
@@ -108,7 +116,8 @@ class InventoryCases {
       }
       for (const [resource, entry] of byResource) {
         // A resource whose findings are all out of scope is a skipped case that still shows them.
-        if (entry.inScope.length === 0) addCase(suite, check.id, resource, entry.outOfScope, `out of scope: ${entry.reason!}`);
+        if (entry.inScope.length === 0 && entry.excepted) addCase(suite, check.id, resource, [], `excepted: ${exceptionText(entry.excepted)}`);
+        else if (entry.inScope.length === 0) addCase(suite, check.id, resource, entry.outOfScope, `out of scope: ${entry.reason!}`);
         else addCase(suite, check.id, resource, entry.inScope);
       }
     }

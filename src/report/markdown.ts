@@ -5,7 +5,7 @@
 import type { ScanOutcome } from '../posture/outcome.js';
 import type { ControlStatus } from '../posture/posture.js';
 import type { Finding } from '../resources/types.js';
-import { SEVERITIES } from '../resources/types.js';
+import { formatRef, SEVERITIES } from '../resources/types.js';
 import type { ReporterFactory } from './reporter.js';
 import { GroupedFindings, type Row } from './grouped-findings.js';
 import { locationText } from './table.js';
@@ -44,6 +44,8 @@ function summarySection(outcome: ScanOutcome): string[] {
     ['Findings', String(summary.findings)],
     ...SEVERITIES.map((s) => [`&nbsp;&nbsp;${s}`, String(summary.bySeverity[s])]),
     ['Out-of-scope findings', String(summary.outOfScopeFindings)],
+    // Shown once an exception accepts something: reports without exceptions stay as they were.
+    ...((summary.exceptedFindings ?? 0) > 0 ? [['Excepted findings (accepted risk)', String(summary.exceptedFindings)]] : []),
     ['Non-Kubernetes documents skipped', String(summary.skippedDocuments)],
     ['Input errors', String(outcome.errors.length)],
   ];
@@ -95,6 +97,17 @@ function errorsSection(outcome: ScanOutcome): string[] {
   return ['## Input errors', '', ...table(['Where', 'Error'], rows), ''];
 }
 
+/** Findings accepted by exceptions (rows: check, resource, justification, approver, expiry, ticket) and the exception warnings. */
+function exceptedSection(rows: readonly string[][], outcome: ScanOutcome): string[] {
+  const notices = outcome.exceptionNotices ?? [];
+  if (rows.length === 0 && notices.length === 0) return [];
+  return [
+    `## Excepted (${plural(rows.length, 'finding')} accepted in annexa.yaml, not failing)`, '',
+    ...(rows.length > 0 ? [...table(['Check', 'Resource', 'Justification', 'Approved by', 'Expires', 'Ticket'], rows), ''] : []),
+    ...notices.map((notice) => `- Warning: ${mdCell(notice.message)}`), ...(notices.length > 0 ? [''] : []),
+  ];
+}
+
 function outOfScopeSection(byReason: ReadonlyMap<string, number>): string[] {
   let total = 0;
   for (const count of byReason.values()) total += count;
@@ -129,10 +142,15 @@ function lineWriter(write: (chunk: string) => void) {
  */
 export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
   const outOfScope = new Map<string, number>();
+  const excepted: string[][] = [];
   const groups = new GroupedFindings({
     row: markdownRow,
     outOfScope(finding) {
       outOfScope.set(finding.outOfScope!.reason, (outOfScope.get(finding.outOfScope!.reason) ?? 0) + 1);
+    },
+    excepted(finding) {
+      const e = finding.excepted!;
+      excepted.push([mdCode(finding.checkId), mdCell(formatRef(finding.resource)), mdCell(e.justification), mdCell(e.approvedBy), e.expires, mdCell(e.ticket ?? '-')]);
     },
   });
   return {
@@ -147,7 +165,7 @@ export const markdownReporter: ReporterFactory = ({ write, toolVersion }) => {
       ];
       head.forEach(line);
       for (const text of findingsSection(groups)) line(text);
-      [...outOfScopeSection(outOfScope), ...postureSection(outcome.controls), ...errorsSection(outcome)].forEach(line);
+      [...outOfScopeSection(outOfScope), ...exceptedSection(excepted, outcome), ...postureSection(outcome.controls), ...errorsSection(outcome)].forEach(line);
       write('\n');
     },
   };

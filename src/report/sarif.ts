@@ -10,6 +10,7 @@ import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../posture/outcome.js';
 import type { ControlRefs, Finding, InputError, Location, Severity } from '../resources/types.js';
 import { formatRef, severityRank } from '../resources/types.js';
+import { exceptionText } from '../engine/exceptions.js';
 import type { ReporterFactory } from './reporter.js';
 import { controlsText, frameworkLabel } from './table.js';
 
@@ -160,6 +161,7 @@ function sarifResult(finding: Finding, ruleIndex: number, root: string): SarifRe
     partialFingerprints: { 'annexaFinding/v1': fingerprint(finding) },
     properties: { severity: finding.severity, path: finding.path, resource: finding.resource, controls: finding.controls },
     ...(finding.outOfScope ? { suppressions: [{ kind: 'external' as const, justification: finding.outOfScope.reason }] } : {}),
+    ...(finding.excepted ? { suppressions: [{ kind: 'external' as const, justification: exceptionText(finding.excepted) }] } : {}),
   };
 }
 

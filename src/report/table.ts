@@ -5,6 +5,7 @@ import { formatRef, SEVERITIES, severityRank } from '../resources/types.js';
 import type { ScanOutcome } from '../posture/outcome.js';
 import type { ReporterFactory } from './reporter.js';
 import { GroupedFindings, type Row } from './grouped-findings.js';
+import { exceptionText } from '../engine/exceptions.js';
 
 type Paint = (text: string) => string;
 
@@ -104,6 +105,7 @@ export function summaryLine(outcome: ScanOutcome): string {
     `${summary.findings} finding${summary.findings === 1 ? '' : 's'}${counts.length ? ` (${counts.join(', ')})` : ''}`,
   ];
   if (summary.outOfScopeFindings > 0) parts.push(`${summary.outOfScopeFindings} out of scope`);
+  if ((summary.exceptedFindings ?? 0) > 0) parts.push(`${summary.exceptedFindings} excepted`);
   if (summary.skippedDocuments > 0) parts.push(`${summary.skippedDocuments} non-Kubernetes document${summary.skippedDocuments === 1 ? '' : 's'} skipped`);
   if (outcome.errors.length > 0) parts.push(`${outcome.errors.length} input error${outcome.errors.length === 1 ? '' : 's'}`);
   return parts.join(', ');
@@ -118,7 +120,12 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
   const columns = new ColumnWidths();
   const outOfScope = new Map<string, number>();
   let outOfScopeTotal = 0;
+  /** Lines of the findings accepted by exceptions (few: one per exception and finding). */
+  const excepted: string[] = [];
   const groups = new GroupedFindings({
+    excepted(finding) {
+      excepted.push(`  ${finding.checkId}  ${printable(formatRef(finding.resource))}: ${printable(exceptionText(finding.excepted!))}`);
+    },
     row(finding) {
       const row = tableRow(finding);
       columns.add(row);
@@ -145,6 +152,12 @@ export const tableReporter: ReporterFactory = ({ write, color }) => {
         for (const [reason, count] of outOfScope) line(`  ${printable(reason)} (${count})`);
         line('');
       }
+      if (excepted.length > 0) {
+        line(p.bold(`Excepted (${excepted.length} finding${excepted.length === 1 ? '' : 's'} accepted in annexa.yaml, not failing):`));
+        excepted.forEach(line);
+        line('');
+      }
+      for (const notice of outcome.exceptionNotices ?? []) line(p.yellow(`warning: ${printable(notice.message)}`));
       if (outcome.errors.length > 0) {
         line(p.bold(p.red('Input errors:')));
         for (const e of outcome.errors) line(`  ${printable(e.file)}${e.line ? `:${e.line}` : ''}${e.column ? `:${e.column}` : ''}: ${printable(e.message)}`);

@@ -96,6 +96,20 @@ export interface Finding {
   outOfScope?: { reason: string };
   /** Extra facts some checks attach (PSS level, RBAC reach); never secret values. */
   details?: JsonObject;
+  /** An active exception (annexa.yaml `exceptions`) accepts this finding: reported, not failing. */
+  excepted?: ExceptionRef;
+  /** The exception that covered this finding has expired: it fails again. */
+  exceptionExpired?: ExceptionRef;
+}
+
+/** A risk acceptance as findings carry it. */
+export interface ExceptionRef {
+  check: string;
+  justification: string;
+  approvedBy: string;
+  /** YYYY-MM-DD: the last day the exception applies. */
+  expires: string;
+  ticket?: string;
 }
 
 export interface InputError {
