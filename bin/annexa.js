@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { loadBundle } from './bundle-loader.js';
 
 const bundle = fileURLToPath(new URL('../dist/bundle/main.js', import.meta.url));
-const { main } = existsSync(bundle)
+const cli = existsSync(bundle)
   ? loadBundle(bundle).exports
   : await import(new URL('../dist/src/cli/main.js', import.meta.url).href);
+// import() does not work inside the bundle's vm.Script when compiled from the code cache: the
+// cluster commands load client-node through this module's import() instead.
+cli.useClientNodeLoader?.(() => import('@kubernetes/client-node'));
+const { main } = cli;
 
 main(process.argv).then((code) => {
   process.exitCode = code;

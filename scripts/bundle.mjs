@@ -32,8 +32,10 @@ await build({
   // The sources are ES modules: their import.meta.url is the bundle's own URL.
   define: { 'import.meta.url': '__annexaModuleUrl' },
   banner: { js: "const __annexaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Loaded only when an evidence store is opened: a native addon, and the PostgreSQL client.
-  external: ['better-sqlite3', 'pg', 'pg-native'],
+  // client-node (2 MB of generated API code, ES module only) is loaded with import() by the cluster
+  // commands alone: other commands do not compile it, and it stays an ES module.
+  // better-sqlite3 and pg are loaded only when an evidence store is opened: a native addon, and the PostgreSQL client.
+  external: ['@kubernetes/client-node', 'better-sqlite3', 'pg', 'pg-native'],
   logLevel: 'warning',
 });
 

@@ -8,6 +8,8 @@ import { soaCommand } from './soa.js';
 import { pssCommand } from './pss.js';
 import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
+import { clusterCommand } from './cluster.js';
+import { driftCommand } from './drift.js';
 import { evidenceCommand } from './evidence.js';
 import { ismsCommand } from './isms.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
@@ -15,7 +17,10 @@ import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
 import { EvidenceError } from '../evidence/types.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand];
+// bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
+export { useClientNodeLoader } from '../sources/cluster/client-node.js';
+
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

@@ -89,7 +89,7 @@ function sarifRoot(explicit: string | undefined): string {
 /** More threads than this only adds memory and start-up time on any machine a scan runs on. */
 const MAX_WORKERS = 64;
 
-function failThreshold(text: string): Severity | 'never' {
+export function failThreshold(text: string): Severity | 'never' {
   const value = text.toLowerCase();
   if (value === 'never' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on must be one of ${[...SEVERITIES, 'never'].join(', ')}, not "${value}"`);

@@ -7,7 +7,7 @@
  */
 import type { Check, CheckContext } from './check.js';
 import { CheckSet, evaluateResource, exclusionOf, inventoryCheckResults, type CheckFailure } from './evaluate.js';
-import type { Finding, InputError, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
+import type { Finding, InputError, JsonObject, Location, Resource, ResourceRef, Severity } from '../resources/types.js';
 import { refOf, SEVERITIES } from '../resources/types.js';
 import { Inventory } from '../inventory/inventory.js';
 import { compactForInventory, InventoryCopier } from '../inventory/compact.js';
@@ -56,6 +56,8 @@ export interface ScanResult {
   /** The checks that ran (the registry without disabled and, with crossResource off, cross-resource checks). */
   checks: Check[];
   inventory: Inventory;
+  /** What a live-cluster scan could and could not read (sources/cluster/coverage.ts). */
+  coverage?: JsonObject;
   /** Exceptions that expired or expire within 30 days. */
   exceptionNotices?: ExceptionNotice[];
 }
@@ -82,6 +84,18 @@ export interface ScanOptions {
   report?(finding: Finding): boolean;
   /** False: cross-resource checks do not run (recorded as `cross-resource-off`) and the inventory keeps nothing. */
   crossResource?: boolean;
+  /** Resources from a source other than files (a live cluster), checked after the units, as they arrive. */
+  resources?: AsyncIterable<Resource>;
+  /** How the results of `resources` are adjusted (the cluster's owner roll-up). */
+  resourceHook?: ResourceHook;
+}
+
+/** Adjusts streamed resources' results before they are counted and reported. */
+export interface ResourceHook {
+  /** The resource's result as it is reported (e.g. without findings its owner already has). */
+  adjust(resource: Resource, scanned: ScannedResource): ScannedResource;
+  /** False when the inventory must not keep the resource (its owner stands for it). */
+  retain(resource: Resource): boolean;
 }
 
 function emptySummary(): ScanSummary {
@@ -128,12 +142,12 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
   };
 
   /** Merges one file's results, exactly as if it had been scanned here. */
-  const merge = (outcome: FileOutcome) => {
+  const merge = (outcome: FileOutcome, isFile = true) => {
     if ('error' in outcome) {
       errors.push(outcome.error);
       return;
     }
-    summary.files += 1;
+    if (isFile) summary.files += 1;
     errors.push(...outcome.errors);
     noteFailures(outcome.errors);
     summary.skippedDocuments += outcome.skipped;
@@ -162,6 +176,9 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
       else await scanHere(unit);
       done += 1;
       options.progress?.(done, units.length, summary.resources);
+    }
+    if (options.resources) {
+      for await (const resource of options.resources) merge(streamedOutcome(resource, checks, ctx, options.resourceHook), false);
     }
 
     // Cross-resource findings point all over the estate: resources with a position table (recorded
@@ -258,6 +275,14 @@ function totalBytes(files: readonly string[], enough: number): number {
     if (total >= enough) break;
   }
   return total;
+}
+
+/** The result of one resource of a stream, as if it were a file of one resource. */
+function streamedOutcome(resource: Resource, checks: CheckSet, ctx: CheckContext, hook: ResourceHook | undefined): FileOutcome {
+  const errors: InputError[] = [];
+  const scanned = scanResource(resource, checks, ctx, errors);
+  const kept = hook?.retain(resource) === false ? undefined : inventoryRecord(resource, checks);
+  return { errors, skipped: 0, scanned: [hook ? hook.adjust(resource, scanned) : scanned], retained: kept ? [kept] : [] };
 }
 
 /**

@@ -330,7 +330,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.8': {
     attributes: 'P|CIA|Id,Pr|TVM|G,P,D',
     kubernetes: 'Vulnerabilities live in images, in the Kubernetes version and in node operating systems; pinned image versions are needed to know which vulnerable build runs.',
-    automated: '`images.latest-tag` makes the running build identifiable; `images.helm-tiller`, `images.deprecated-registry`, `network.ingress-nginx-annotation-injection` and `namespace.pss-version-pinned-old` flag known-vulnerable or outdated components; `cluster.deprecated-api` is weak evidence (an API removed in a later release blocks upgrades). No vulnerability scanning of images or nodes is done.',
+    automated: '`images.latest-tag` makes the running build identifiable; `images.helm-tiller`, `images.deprecated-registry`, `network.ingress-nginx-annotation-injection` and `namespace.pss-version-pinned-old` flag known-vulnerable or outdated components; `cluster.deprecated-api` is weak evidence (an API removed in a later release blocks upgrades). No vulnerability scanning of images or nodes is done. On a live cluster (`annexa cluster`), `cluster.api-server-version` and `cluster.node-versions` flag a control plane or kubelet of a Kubernetes release without security fixes and end-of-life container runtimes.',
     manual: 'Vulnerability scan reports for images and nodes and the patching timelines met.',
     coverage: 'partial',
   },
@@ -354,7 +354,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.12': {
     attributes: 'P,D|C|Pr,De|Info|P,D',
     kubernetes: 'Egress restrictions and keeping secrets out of plain env values and ConfigMaps limit how data can leave the cluster.',
-    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials in plain manifests, and `network.default-deny-egress` namespaces without an egress restriction, through which data could leave. Data leakage prevention tooling is not checked. `secrets.literal-secret` adds evidence of the same.',
+    automated: '`secrets.credential-in-env` and `secrets.configmap-credentials` find credentials in plain manifests, and `network.default-deny-egress` namespaces without an egress restriction, through which data could leave. Data leakage prevention tooling is not checked. `secrets.literal-secret` adds evidence of the same. On a live cluster, `cluster.apiserver-encryption-at-rest` flags a kube-apiserver (static Pod, when visible) that stores Secrets unencrypted in etcd.',
     manual: 'Data leakage prevention tooling or egress gateway configuration and its alerts.',
     coverage: 'partial',
   },
@@ -402,7 +402,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.20': {
     attributes: 'P,D|CIA|Pr,De|SysNet|P',
     kubernetes: 'NetworkPolicies enforced by the CNI, a restricted API server endpoint and no unnecessary NodePort, LoadBalancer or host-network exposure.',
-    automated: 'Network checks (`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `network.ingress-tls`, `network.ingress-nginx-annotation-injection`) and `workload.host-ports`, `workload.host-aliases` evidence the in-cluster network controls. Cloud network rules outside the cluster are not visible. `workload.ssh-port`, `network.service-ssh`, `network.service-selects-nothing`, `network.ingress-missing-service`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same.',
+    automated: 'Network checks (`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `network.ingress-tls`, `network.ingress-nginx-annotation-injection`) and `workload.host-ports`, `workload.host-aliases` evidence the in-cluster network controls. Cloud network rules outside the cluster are not visible. `workload.ssh-port`, `network.service-ssh`, `network.service-selects-nothing`, `network.ingress-missing-service`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same. On a live cluster, `network.ipblock-cluster-addresses` flags ipBlock peers that match the pod or node addresses of the cluster itself.',
     manual: 'Network architecture and firewall rules outside the cluster (VPC, security groups) and their review.',
     coverage: 'partial',
   },
@@ -416,7 +416,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.22': {
     attributes: 'P|CIA|Pr|SysNet|P',
     kubernetes: 'Namespaces are network trust zones with default-deny NetworkPolicies; pods do not share the host network.',
-    automated: '`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `workload.host-network` and `workload.host-ports` evidence segregation inside the cluster. The NetworkPolicies are only as effective as the CNI that enforces them, which is not visible, so coverage is partial. `network.service-ssh`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same.',
+    automated: '`network.default-deny-ingress`, `network.default-deny-egress`, `network.workload-not-selected`, `network.policy-allows-all`, `network.metadata-egress`, `network.loadbalancer-source-ranges`, `network.nodeport-service`, `network.service-external-ips`, `network.policy-invalid`, `network.netpol-no-pod-selector`, `workload.host-network` and `workload.host-ports` evidence segregation inside the cluster. The NetworkPolicies are only as effective as the CNI that enforces them, which is not visible, so coverage is partial. `network.service-ssh`, `network.workload-exposed`, `network.netpol-selects-nothing` add evidence of the same. On a live cluster, `network.ipblock-cluster-addresses` flags segmentation by ipBlock that in fact selects pods or nodes by their current addresses.',
     manual: 'Zone design naming which namespaces may talk to which.',
     coverage: 'partial',
   },
@@ -430,7 +430,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.24': {
     attributes: 'P|CIA|Pr|Conf|P',
     kubernetes: 'TLS on Ingress and between services, Secrets encrypted at rest in etcd (ideally with a KMS), and certificates managed and rotated.',
-    automated: '`network.ingress-tls` flags Ingresses without TLS. Encryption at rest and key management are not visible in manifests. `secrets.literal-secret` adds evidence of the same.',
+    automated: '`network.ingress-tls` flags Ingresses without TLS. Encryption at rest and key management are not visible in manifests. `secrets.literal-secret` adds evidence of the same. On a live cluster, `cluster.apiserver-encryption-at-rest` flags a kube-apiserver without an encryption provider for Secrets at rest.',
     manual: 'Cryptography and key management rules (algorithms, key rotation, KMS ownership).',
     coverage: 'partial',
   },
@@ -472,7 +472,7 @@ export const GUIDANCE: Readonly<Record<string, ControlGuidance>> = {
   'A.8.32': {
     attributes: 'P|CIA|Pr|App,SysNet|P',
     kubernetes: 'Changes reach clusters through reviewed GitOps pull requests; admission control rejects non-compliant changes and drift detection finds manual ones.',
-    automated: '`images.latest-tag`, `images.digest-pinning` and `images.pull-policy` show image references that can change without a reviewed deployment; `workload.naked-pod`, `workload.ephemeral-container`, `workload.duplicate-env-var`, `pss.namespace-enforce-rejects` and `cluster.deprecated-api` show changes outside a controlled rollout or ones that will fail on upgrade. `cluster.no-admission-policy` adds evidence of the same.',
+    automated: '`images.latest-tag`, `images.digest-pinning` and `images.pull-policy` show image references that can change without a reviewed deployment; `workload.naked-pod`, `workload.ephemeral-container`, `workload.duplicate-env-var`, `pss.namespace-enforce-rejects` and `cluster.deprecated-api` show changes outside a controlled rollout or ones that will fail on upgrade. `cluster.no-admission-policy` adds evidence of the same. On a live cluster, `cluster.admission-controls` flags a cluster with no admission policy enforcing the baseline on changes (`annexa drift` shows what changed outside it).',
     manual: 'Change records (approved pull requests, release notes).',
     coverage: 'partial',
   },

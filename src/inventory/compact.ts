@@ -124,6 +124,11 @@ export class InventoryCopier {
 /** The resource's object without the fields the inventory drops (unchanged parts shared). */
 export function projectForInventory(resource: Resource): JsonObject {
   const object = withoutKeys(resource.object, ['status']);
+  // A live Node's versions and addresses are read by the cluster checks (node versions, ipBlock peers).
+  const status = resource.object.status;
+  if (resource.kind === 'Node' && isObject(status)) {
+    object.status = Object.fromEntries(['nodeInfo', 'addresses'].filter((key) => Object.hasOwn(status, key)).map((key) => [key, status[key]!]));
+  }
   const path = podTemplatePath(resource.kind);
   // A Pod's metadata is its template's, compacted with it.
   if (path?.length !== 0 && isObject(object.metadata)) object.metadata = compactMetadata(object.metadata);

@@ -3,6 +3,7 @@
  * the values are replaced, and the last-applied annotation (which repeats them) is dropped.
  */
 import type { JsonObject, JsonValue, Resource } from './types.js';
+import { createHash } from 'node:crypto';
 import { setOwn } from './values.js';
 
 export const REDACTED = '[redacted]';
@@ -22,13 +23,50 @@ export function redactResource(resource: Resource): Resource {
     const value = redactValues(object[field]);
     if (value !== undefined) object[field] = value;
   }
+  return { ...resource, object: withoutLastApplied(object) };
+}
+
+/** The object with the last-applied annotation (which repeats the values) redacted. */
+function withoutLastApplied(object: JsonObject): JsonObject {
   const metadata = object.metadata;
   if (metadata && typeof metadata === 'object' && !Array.isArray(metadata)) {
     const annotations = metadata.annotations;
     if (annotations && typeof annotations === 'object' && !Array.isArray(annotations) && LAST_APPLIED in annotations) {
       const { [LAST_APPLIED]: _dropped, ...rest } = annotations;
-      object.metadata = { ...metadata, annotations: { ...rest, [LAST_APPLIED]: REDACTED } };
+      return { ...object, metadata: { ...metadata, annotations: { ...rest, [LAST_APPLIED]: REDACTED } } };
     }
+  }
+  return object;
+}
+
+/** A salted SHA-256 of a value's bytes: equal values compare equal within one run, and are not guessable from it. */
+export function saltedDigest(bytes: Buffer, salt: string): string {
+  return `sha256:${createHash('sha256').update(salt).update(bytes).digest('hex')}`;
+}
+
+function digestValues(values: JsonValue | undefined, encoding: 'base64' | 'utf8', salt: string, into: JsonObject): void {
+  if (values === null || typeof values !== 'object' || Array.isArray(values)) return;
+  for (const key of Object.keys(values)) {
+    const value = values[key];
+    setOwn(into, key, typeof value === 'string' ? saltedDigest(Buffer.from(value, encoding), salt) : REDACTED);
+  }
+}
+
+/**
+ * For drift: a Secret whose values are replaced by salted digests of their bytes (`data` is
+ * base64, `stringData` text, so the same value declared either way gives the same digest; the API
+ * server merges stringData into data, stringData winning), so that a baseline and a live Secret
+ * compare without either value being kept.
+ */
+export function digestSecretValues(resource: Resource, salt: string): Resource {
+  if (resource.kind !== 'Secret' || resource.apiVersion !== 'v1') return resource;
+  const { data, stringData, ...rest } = resource.object;
+  const object: JsonObject = withoutLastApplied(rest);
+  if (data !== undefined || stringData !== undefined) {
+    const digested: JsonObject = {};
+    digestValues(data, 'base64', salt, digested);
+    digestValues(stringData, 'utf8', salt, digested);
+    object.data = digested;
   }
   return { ...resource, object };
 }

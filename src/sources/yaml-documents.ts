@@ -72,6 +72,8 @@ export function parseManifestText(
   text: string,
   origin: TextOrigin,
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
+  /** What Secret values become (drift compares them by salted digest); redacted by default. */
+  protect: (resource: Resource) => Resource = redactResource,
 ): ParsedFile & { release(): void } {
   const result: ParsedFile = { resources: [], errors: [], skipped: 0 };
   let parsed: SourceDocuments;
@@ -131,7 +133,7 @@ export function parseManifestText(
       const offset = doc.offsetOf(path);
       return offset === undefined ? undefined : plainValueSourceAt(text, offset);
     }, { leadingZeros });
-    collectResources(value, [], result, plainSourceOf, (itemPath) => {
+    collectResources(value, [], result, plainSourceOf, protect, (itemPath) => {
       const pos = itemPath.length > 0 ? positionOf(itemPath) : { line: start.line, column: start.col };
       const provenance: Provenance = { source: origin.source, file: origin.file, line: pos.line, column: pos.column, documentIndex };
       if (itemPath.length > 0) provenance.itemPath = itemPath;
@@ -245,6 +247,7 @@ function collectResources(
   itemPath: PathSegment[],
   result: ParsedFile,
   plainSourceOf: PlainSourceOf,
+  protect: (resource: Resource) => Resource,
   provenanceFor: (itemPath: PathSegment[]) => Provenance,
 ): void {
   if (!isPlainObject(value) || typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
@@ -253,7 +256,7 @@ function collectResources(
   }
   const kind = value.kind;
   if (kind.endsWith('List') && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, plainSourceOf, provenanceFor));
+    value.items.forEach((item, i) => collectResources(item, [...itemPath, 'items', i], result, plainSourceOf, protect, provenanceFor));
     return;
   }
   const sourceOf = itemPath.length === 0 ? plainSourceOf
@@ -270,5 +273,5 @@ function collectResources(
     : typeof metadata.generateName === 'string' ? `${metadata.generateName}*` : '';
   const resource: Resource = { apiVersion: value.apiVersion, kind, name, object: value, provenance: provenanceFor(itemPath) };
   if (typeof metadata.namespace === 'string' && metadata.namespace !== '') resource.namespace = metadata.namespace;
-  result.resources.push(redactResource(resource));
+  result.resources.push(protect(resource));
 }

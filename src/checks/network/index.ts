@@ -16,6 +16,7 @@ import serviceSelectsNothing from './service-selects-nothing.js';
 import ingressMissingService from './ingress-missing-service.js';
 import workloadExposed from './workload-exposed.js';
 import netpolSelectsNothing from './netpol-selects-nothing.js';
+import ipBlockClusterAddresses from './ipblock-cluster-addresses.js';
 
 export const networkChecks: Check[] = [
   defaultDenyIngress,
@@ -35,4 +36,5 @@ export const networkChecks: Check[] = [
   ingressMissingService,
   workloadExposed,
   netpolSelectsNothing,
+  ipBlockClusterAddresses,
 ];

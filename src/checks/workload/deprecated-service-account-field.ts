@@ -18,6 +18,9 @@ export default defineCheck({
     const legacy = pod.spec.serviceAccount;
     if (typeof legacy !== 'string' || legacy === '') return;
     const current = pod.spec.serviceAccountName;
+    // The API server copies serviceAccountName into the deprecated field of every object it stores:
+    // on a live object an equal value is its default, not the author's choice.
+    if (pod.resource.provenance.source === 'cluster' && current === legacy) return;
     const mismatch = typeof current === 'string' && current !== legacy;
     yield {
       path: `${pod.specPath}.serviceAccount`,
