@@ -20,6 +20,8 @@ export default defineCheck({
     + 'the CSI secrets store driver); then rotate the exposed credential.',
   controls: { iso27001: ['A.5.17', 'A.8.4', 'A.8.12', 'A.8.24'], cis: ['5.4.1'], nsa: ['Secrets'], 'nist-800-190': ['4.1.4'] },
   *check(resource) {
+    // A repository finding: a Secret read from a live cluster is where Secrets belong.
+    if (!['file', 'stdin', 'kustomize'].includes(resource.provenance.source)) return;
     const object = resource.object;
     if (ENCRYPTION_MARKERS.some((key) => isObject(object[key]))) return;
     for (const section of SECTIONS) {
