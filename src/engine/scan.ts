@@ -124,10 +124,9 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
 
   const record = (finding: Finding) => {
     if (!finding.outOfScope) exceptions.apply(finding);
-    if (options.report && !options.report(finding)) {
-      if (!finding.outOfScope && !finding.excepted) recorder.finding(finding);
-      return;
-    }
+    // Posture counts every in-scope, unexcepted finding, also those the report filter (-n, --severity) hides.
+    if (!finding.outOfScope && !finding.excepted) recorder.finding(finding);
+    if (options.report && !options.report(finding)) return;
     if (finding.outOfScope) {
       summary.outOfScopeFindings += 1;
       return;
@@ -138,7 +137,6 @@ export async function runScan(units: readonly InputUnit[], givenOptions: ScanOpt
     }
     summary.findings += 1;
     summary.bySeverity[finding.severity] += 1;
-    recorder.finding(finding);
   };
 
   /** Merges one file's results, exactly as if it had been scanned here. */

@@ -124,11 +124,6 @@ function recordedControl(scan: RecordEnvelope, control: string): RecordedControl
   return posture?.find((c) => c.id === control);
 }
 
-/** The status a control had in a recorded scan. */
-export function controlStatusIn(scan: RecordEnvelope, control: string): string | undefined {
-  return recordedControl(scan, control)?.status;
-}
-
 /**
  * Whether a recorded scan shows the nonconformity corrected: the control passes, or (for a control
  * only partly automatable, which never shows `pass`) it is `partial` and every check that failed it
