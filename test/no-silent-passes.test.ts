@@ -543,7 +543,9 @@ describe('no posture for input that yields nothing', () => {
 describe('integers as kubectl reads them (go-yaml v2: strconv.ParseInt base 0, underscores dropped)', () => {
   it('yaml11Integer', () => {
     assert.deepEqual(['0755', '0o17', '0x1F', '0b101', '1_000', '-010', '+7', '0', '42'].map(yaml11Integer), [493, 15, 31, 5, 1000, -8, 7, 0, 42]);
-    assert.deepEqual(['08', '1.5', 'x', '', '0x'].map(yaml11Integer), [undefined, undefined, undefined, undefined, undefined]);
+    // A leading zero with an 8 or 9 is no octal: go-yaml v2 falls back to the float, 8 and 8080.
+    assert.deepEqual(['08', '0_8080'].map(yaml11Integer), [8, 8080]);
+    assert.deepEqual(['1.5', 'x', '', '0x', '0o', '_', '0x_'].map(yaml11Integer), [undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
   });
 
   it('runAsUser: 0755 in a manifest is user 493, as the API server receives it; "0755" quoted is an error', () => {

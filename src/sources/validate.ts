@@ -5,15 +5,19 @@
  *  - fields the API types as booleans or integers get the value kubectl sends. kubectl reads YAML
  *    with sigs.k8s.io/yaml (YAML 1.1): a plain `on`, `yes`, `y` is true, `off`, `no`, `n` false,
  *    `0755` octal, `1_000` a thousand. A quoted string, a list or a map there is rejected by the
- *    API server, so it is an input error here, never a silent pass;
+ *    API server, so it is an input error here, never a silent pass. Which fields: every boolean,
+ *    int32, int64 and int-or-string field of every built-in kind, from the table generated from
+ *    the Kubernetes OpenAPI documents (api-field-types.generated.ts);
  *  - an object whose structure the API server rejects (a spec that is a list or a scalar, a pod
  *    without containers, a container that is not a map) is an input error, not a clean resource;
  *  - unrendered template expressions (`{{ .Release.Name }}`) in names and references are an input
  *    error, so that they never reach the checks as if they were real names or subjects.
  */
-import type { JsonObject } from '../resources/types.js';
+import type { JsonObject, JsonValue } from '../resources/types.js';
 import type { PathSegment } from '../resources/object-path.js';
 import { CONTAINER_TYPES, isObject, podTemplatePath } from '../resources/workloads.js';
+import { API_FIELD_NODES, type ApiFieldSpec, type ApiLeafType } from './api-field-types.generated.js';
+import { apiFieldRoot } from './api-field-types.js';
 
 export interface StructureProblem {
   path: PathSegment[];
@@ -32,36 +36,23 @@ export interface PlainSourceOf {
   readonly leadingZeros: boolean;
 }
 
-type FieldType = 'boolean' | 'integer';
-
-const POD_SPEC_FIELDS: Readonly<Record<string, FieldType>> = {
-  hostNetwork: 'boolean', hostPID: 'boolean', hostIPC: 'boolean', hostUsers: 'boolean', shareProcessNamespace: 'boolean',
-  automountServiceAccountToken: 'boolean', enableServiceLinks: 'boolean', setHostnameAsFQDN: 'boolean',
-  terminationGracePeriodSeconds: 'integer', activeDeadlineSeconds: 'integer', priority: 'integer',
-};
-const POD_SECURITY_CONTEXT_FIELDS: Readonly<Record<string, FieldType>> = {
-  runAsNonRoot: 'boolean', runAsUser: 'integer', runAsGroup: 'integer', fsGroup: 'integer',
-};
-const CONTAINER_FIELDS: Readonly<Record<string, FieldType>> = { stdin: 'boolean', stdinOnce: 'boolean', tty: 'boolean' };
-const CONTAINER_SECURITY_CONTEXT_FIELDS: Readonly<Record<string, FieldType>> = {
-  privileged: 'boolean', allowPrivilegeEscalation: 'boolean', readOnlyRootFilesystem: 'boolean', runAsNonRoot: 'boolean',
-  runAsUser: 'integer', runAsGroup: 'integer',
-};
-const CONTAINER_PORT_FIELDS: Readonly<Record<string, FieldType>> = { containerPort: 'integer', hostPort: 'integer' };
-const VOLUME_MOUNT_FIELDS: Readonly<Record<string, FieldType>> = { readOnly: 'boolean' };
-const SERVICE_ACCOUNT_FIELDS: Readonly<Record<string, FieldType>> = { automountServiceAccountToken: 'boolean' };
-
 const YAML11_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'true', 'True', 'TRUE']);
 const YAML11_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF', 'false', 'False', 'FALSE']);
 
-/** A plain scalar as go-yaml v2 resolves an integer (strconv.ParseInt base 0, underscores dropped); undefined when it is not one. */
+/**
+ * A plain scalar as go-yaml v2 resolves an integer: underscores dropped, then strconv.ParseInt
+ * base 0 (`0x`, `0o`, `0b`, a leading `0` for octal); a leading-zero number with an 8 or 9 fails
+ * that and is read as the float it then is (`09` is 9). Undefined when it is not an integer.
+ */
 export function yaml11Integer(source: string): number | undefined {
-  const match = /^([-+]?)(0b[01_]+|0o?[0-7_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*)$/.exec(source);
+  const match = /^([-+]?)(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*)$/.exec(source);
   if (!match) return undefined;
   const digits = match[2]!.replace(/_/g, '');
-  const radix = /^0x/.test(digits) ? 16 : /^0b/.test(digits) ? 2 : /^0o/.test(digits) || (digits.length > 1 && digits[0] === '0') ? 8 : 10;
-  const body = radix === 10 ? digits : digits.replace(/^0[xbo]?/, '');
-  const magnitude = body === '' ? 0 : parseInt(body, radix);
+  const prefix = /^0[xbo]/.exec(digits)?.[0];
+  const radix = prefix === '0x' ? 16 : prefix === '0b' ? 2 : prefix === '0o' || /^0[0-7]+$/.test(digits) ? 8 : 10;
+  const body = prefix === undefined ? digits : digits.slice(2);
+  if (body === '') return undefined;
+  const magnitude = parseInt(body, radix);
   if (!Number.isSafeInteger(magnitude)) return undefined;
   return match[1] === '-' ? -magnitude : magnitude;
 }
@@ -82,35 +73,87 @@ class Validator {
 
   constructor(private readonly plainSourceOf: PlainSourceOf) {}
 
+  private readonly reported = new Set<string>();
+
+  /** One problem per field: the structure checks and the typed-field walk may both see a wrong shape. */
   problem(path: PathSegment[], message: string, drop = false): void {
+    const key = path.join('\u0000');
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     this.problems.push({ path, message, ...(drop ? { drop } : {}) });
   }
 
-  /** Typed fields of a map: resolved as kubectl sends them, or a problem. */
-  typed(object: JsonObject, path: PathSegment[], fields: Readonly<Record<string, FieldType>>): void {
-    for (const [key, type] of Object.entries(fields)) {
-      if (!Object.hasOwn(object, key) || object[key] === null) continue;
-      const fieldPath = [...path, key];
-      const resolved = this.resolve(object[key], fieldPath, type);
-      if (resolved === undefined) this.problem(fieldPath, wrongType(object[key], type));
-      else object[key] = resolved;
+  /**
+   * Every field under `value` that the API types as a boolean, an integer or an int-or-string
+   * (`spec` from the generated table): resolved as kubectl sends it, or a problem. A list or map
+   * the API expects that is something else is a problem too.
+   */
+  typedFields(value: unknown, spec: ApiFieldSpec, path: PathSegment[]): unknown {
+    if (value === null || value === undefined) return value;
+    if (typeof spec === 'string') return this.leaf(value, spec, path);
+    if (typeof spec === 'number') {
+      if (!isObject(value)) return this.problem(path, `must be a map, not ${kindOf(value)}; the API server rejects this object`), value;
+      const node = API_FIELD_NODES[spec]!;
+      for (const key of Object.keys(value)) {
+        if (!Object.hasOwn(node, key)) continue;
+        const resolved = this.typedFields(value[key], node[key]!, [...path, key]);
+        if (resolved !== value[key]) value[key] = resolved as JsonValue;
+      }
+      return value;
     }
+    const [shape, inner] = spec;
+    if (shape === 'list') {
+      if (!Array.isArray(value)) return this.problem(path, `must be a list, not ${kindOf(value)}; the API server rejects this object`), value;
+      value.forEach((item, i) => {
+        const resolved = this.typedFields(item, inner, [...path, i]);
+        if (resolved !== item) value[i] = resolved as JsonValue;
+      });
+      return value;
+    }
+    if (!isObject(value)) return this.problem(path, `must be a map, not ${kindOf(value)}; the API server rejects this object`), value;
+    for (const key of Object.keys(value)) {
+      const resolved = this.typedFields(value[key], inner, [...path, key]);
+      if (resolved !== value[key]) value[key] = resolved as JsonValue;
+    }
+    return value;
   }
 
-  private resolve(value: unknown, path: PathSegment[], type: FieldType): boolean | number | undefined {
-    const lookUp = typeof value === 'string' || (typeof value === 'number' && this.plainSourceOf.leadingZeros);
-    const source = lookUp ? this.plainSourceOf(path) : undefined;
-    if (type === 'boolean') {
-      if (typeof value === 'boolean') return value;
-      return typeof value === 'string' && source !== undefined ? yaml11Boolean(source) : undefined;
+  private leaf(value: unknown, type: ApiLeafType, path: PathSegment[]): unknown {
+    const resolved = this.resolve(value, path, type);
+    if (resolved === undefined) {
+      this.problem(path, wrongType(value, type, typeof value === 'string' && this.plainSourceOf(path) !== undefined));
+      return value;
     }
+    if (typeof resolved === 'number' && type !== 'boolean' && !inRange(resolved, type)) {
+      this.problem(path, `${resolved} is out of the ${type === 'int64' ? 'int64' : 'int32'} range; the API server rejects this object`);
+    }
+    return resolved;
+  }
+
+  /**
+   * The value kubectl sends, or undefined when the API server rejects it. The source text is looked
+   * up only when it can change the answer: a string that reads as a YAML 1.1 boolean or integer
+   * (plain, it is one; quoted, it is text), or any number when the file has a leading zero.
+   */
+  private resolve(value: unknown, path: PathSegment[], type: ApiLeafType): boolean | number | string | undefined {
+    if (typeof value === 'boolean') return type === 'boolean' ? value : undefined;
     if (typeof value === 'number') {
+      if (type === 'boolean') return undefined;
       // `0755` is octal to kubectl; the YAML 1.2 reader made it 755.
+      const source = this.plainSourceOf.leadingZeros ? this.plainSourceOf(path) : undefined;
       const exact = source === undefined ? undefined : yaml11Integer(source);
       if (exact !== undefined) return exact;
       return Number.isInteger(value) ? value : undefined;
     }
-    return typeof value === 'string' && source !== undefined ? yaml11Integer(source) : undefined;
+    if (typeof value !== 'string') return undefined;
+    const asBoolean = yaml11Boolean(value);
+    const asInteger = asBoolean === undefined ? yaml11Integer(value) : undefined;
+    if (asBoolean === undefined && asInteger === undefined) return type === 'int-or-string' ? value : undefined;
+    // A plain scalar's source is its value; a quoted or tagged one has none here and stays text.
+    const plain = this.plainSourceOf(path) !== undefined;
+    if (!plain) return type === 'int-or-string' ? value : undefined;
+    if (type === 'boolean') return asBoolean;
+    return asInteger;
   }
 
   /** A map where the API requires one (null and absent are accepted: they decode as empty). */
@@ -136,10 +179,21 @@ function kindOf(value: unknown): string {
   return typeof value === 'object' ? 'a map' : `a ${typeof value}`;
 }
 
-function wrongType(value: unknown, type: FieldType): string {
-  const expected = type === 'boolean' ? 'true or false' : 'an integer';
-  const got = typeof value === 'string' ? 'a string (quoted or tagged: kubectl sends it as text)' : kindOf(value);
-  return `must be ${expected}, not ${got}; the API server rejects this object`;
+const EXPECTED: Readonly<Record<ApiLeafType, string>> = {
+  boolean: 'true or false', int32: 'an integer', int64: 'an integer', 'int-or-string': 'an integer or a string',
+};
+
+function wrongType(value: unknown, type: ApiLeafType, plain: boolean): string {
+  const word = typeof value === 'string' ? yaml11Boolean(value) : undefined;
+  const got = word !== undefined && plain ? `a boolean (kubectl reads a plain \`${value}\` as ${word})`
+    : typeof value === 'string' ? 'a string (quoted or tagged: kubectl sends it as text)' : kindOf(value);
+  return `must be ${EXPECTED[type]}, not ${got}; the API server rejects this object`;
+}
+
+const INT32 = 2 ** 31;
+
+function inRange(value: number, type: ApiLeafType): boolean {
+  return type === 'int64' ? Math.abs(value) <= 2 ** 63 : value >= -INT32 && value < INT32;
 }
 
 function validatePodSpec(v: Validator, spec: unknown, path: PathSegment[]): void {
@@ -147,9 +201,7 @@ function validatePodSpec(v: Validator, spec: unknown, path: PathSegment[]): void
     v.problem(path, `a pod spec must be a map with containers, not ${kindOf(spec)}; the API server rejects this object`);
     return;
   }
-  v.typed(spec, path, POD_SPEC_FIELDS);
-  const podSecurity = v.map(spec.securityContext, [...path, 'securityContext'], 'securityContext');
-  if (podSecurity) v.typed(podSecurity, [...path, 'securityContext'], POD_SECURITY_CONTEXT_FIELDS);
+  v.map(spec.securityContext, [...path, 'securityContext'], 'securityContext');
   v.untemplated(spec.serviceAccountName, [...path, 'serviceAccountName']);
   const containers = spec.containers;
   if (!Array.isArray(containers) || containers.length === 0) {
@@ -172,16 +224,7 @@ function validateContainer(v: Validator, container: unknown, path: PathSegment[]
     return;
   }
   if (typeof container.name !== 'string') v.problem([...path, 'name'], `a container needs a name (a string), not ${kindOf(container.name)}; the API server rejects this object`);
-  v.typed(container, path, CONTAINER_FIELDS);
-  const security = v.map(container.securityContext, [...path, 'securityContext'], 'securityContext');
-  if (security) v.typed(security, [...path, 'securityContext'], CONTAINER_SECURITY_CONTEXT_FIELDS);
-  for (const [list, fields] of [['ports', CONTAINER_PORT_FIELDS], ['volumeMounts', VOLUME_MOUNT_FIELDS]] as const) {
-    const items = container[list];
-    if (!Array.isArray(items)) continue;
-    items.forEach((item, i) => {
-      if (isObject(item)) v.typed(item, [...path, list, i], fields);
-    });
-  }
+  v.map(container.securityContext, [...path, 'securityContext'], 'securityContext');
 }
 
 function validateReferences(v: Validator, object: JsonObject): void {
@@ -219,7 +262,8 @@ export function validateObject(object: JsonObject, plainSourceOf: PlainSourceOf)
   // A Pod's spec is judged as a pod spec below.
   if (Object.hasOwn(object, 'spec') && templatePath?.length !== 0) v.map(object.spec, ['spec'], 'spec');
   if (templatePath !== undefined) validatePodTemplate(v, object, templatePath);
-  if (object.kind === 'ServiceAccount') v.typed(object, [], SERVICE_ACCOUNT_FIELDS);
+  const root = apiFieldRoot(object.apiVersion, object.kind);
+  if (root !== undefined) v.typedFields(object, root, []);
   validateReferences(v, object);
   return v.problems;
 }
