@@ -10,12 +10,15 @@ import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { ClusterConfigError, ClusterConnection } from '../sources/cluster/connection.js';
 import { ClusterSource } from '../sources/cluster/source.js';
 import { OwnerRollUp } from '../sources/cluster/owners.js';
-import { coverageJson, coverageLines, coverageReport } from '../sources/cluster/coverage.js';
+import { coverageAwareOutcome, coverageJson, coverageLines, coverageReport } from '../sources/cluster/coverage.js';
 import { PAGE_SIZE } from '../sources/cluster/list.js';
 import { noteConfig, openOutput, problemLine, Progress, reportProblems, UsageError, WriteError, EXIT } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { failThreshold } from './scan.js';
 import { VERSION } from '../version.js';
+import { ScanRecorder, teeSink, type ClusterIdentity } from '../evidence/scan-record.js';
+import type { EvidenceStore } from '../evidence/store.js';
+import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 
 export interface ClusterFlags {
   kubeconfig?: string;
@@ -30,6 +33,8 @@ export interface ClusterFlags {
   quiet?: boolean;
   pageSize: string;
   requestTimeout: string;
+  store?: string;
+  signingKey?: string;
 }
 
 /** The connection options shared by `cluster` and `drift`. */
@@ -51,6 +56,8 @@ export function clusterCommand(): Command {
     .option('--output-file <file>', 'write the report to a file instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (or "never")').default('high'))
     .option('-c, --config <file>', 'annexa.yaml with scope, applicability and check settings (default: ./annexa.yaml)')
+    .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
+    .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
     .option('-q, --quiet', 'no progress output');
   return addConnectionOptions(command).action(async function (this: Command) {
     this.setOptionValue('exitCode', await runClusterCommand(this.opts<ClusterFlags>()));
@@ -90,6 +97,18 @@ async function* withProgress<T>(items: AsyncIterable<T>, progress: Progress): As
   }
 }
 
+/** The API server's URL as recorded: user information (never expected there, but possible) left out. */
+function serverWithoutCredentials(server: string): string {
+  try {
+    const url = new URL(server);
+    url.username = '';
+    url.password = '';
+    return url.toString().replace(/\/+$/, '');
+  } catch {
+    return server;
+  }
+}
+
 export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const failOn = failThreshold(flags.failOn);
   const pageSize = positiveInteger(flags.pageSize, '--page-size');
@@ -97,11 +116,31 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   noteConfig(flags.config, configFile);
   const connection = await openConnection(flags);
   const namespace = namespaceScope(flags, connection);
+  const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
+  try {
+    return await scanCluster(flags, { config, connection, namespace, failOn, pageSize, store });
+  } finally {
+    await store?.close();
+  }
+}
+
+interface ClusterRun {
+  config: ReturnType<typeof loadConfig>['config'];
+  connection: ClusterConnection;
+  namespace: string | undefined;
+  failOn: ReturnType<typeof failThreshold>;
+  pageSize: number;
+  store: EvidenceStore | undefined;
+}
+
+async function scanCluster(flags: ClusterFlags, { config, connection, namespace, failOn, pageSize, store }: ClusterRun): Promise<number> {
   const source = new ClusterSource(connection, { namespace, pageSize });
   const rollUp = new OwnerRollUp();
 
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const recorder = store ? new ScanRecorder() : undefined;
+  const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const reporter = recorder ? teeSink(chosen, recorder) : chosen;
   const progress = Progress.for(Boolean(flags.quiet));
   let result;
   try {
@@ -116,8 +155,9 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   } finally {
     progress.done();
   }
-  const outcome = assessScan(result, config, builtinChecks);
-  const coverage = coverageReport(source.coverage, outcome.checks, connection.context, namespace);
+  const assessed = assessScan(result, config, builtinChecks);
+  const coverage = coverageReport(source.coverage, assessed.checks, connection.context, namespace);
+  const outcome = coverageAwareOutcome(assessed, coverage, config, builtinChecks);
   redactInputErrors(outcome.errors);
   reportProblems(outcome.errors);
   try {
@@ -132,6 +172,13 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
     const reason = [...coverage.failed, ...coverage.forbidden][0]?.message ?? 'the server serves none of the kinds the checks read';
     process.stderr.write(problemLine({ file: connection.server, message: `nothing could be read (context ${connection.context}): ${reason}` }));
     return EXIT.error;
+  }
+  if (store && recorder) {
+    const cluster: ClusterIdentity = {
+      context: connection.context, cluster: connection.cluster, server: serverWithoutCredentials(connection.server),
+      namespace: namespace ?? null, coverage: coverageJson(coverage),
+    };
+    await recordAndTell(store, { command: 'cluster', outcome, recorder, config, units: [], cluster });
   }
   if (flags.output !== 'table' && flags.output !== 'markdown' && (coverage.forbidden.length > 0 || coverage.failed.length > 0)) {
     const gaps = [...coverage.forbidden, ...coverage.failed].map((gap) => `${gap.kind} (${gap.message})`);

@@ -11,10 +11,11 @@ import type { Finding, Severity } from '../resources/types.js';
  * Why a check produced no evidence: `disabled` in annexa.yaml; `cross-resource-off` (a cross-resource
  * check in a run with --no-cross-resource); `no-input-of-kinds` (no in-scope resource of the kinds it
  * reads); `errored` (it threw on at least one in-scope resource, so its result there is unknown);
- * `not-scanned` (no scan was made, e.g. `annexa soa` without paths).
+ * `not-scanned` (no scan was made, e.g. `annexa soa` without paths); `kinds-unreadable` (a live
+ * cluster refused or failed to list some of the kinds it reads, so what it saw is not the whole).
  */
-export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned';
-export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned'];
+export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned' | 'kinds-unreadable';
+export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned', 'kinds-unreadable'];
 
 export interface CheckEvaluation {
   check: string;

@@ -4,7 +4,7 @@ import type { ScanOutcome } from '../posture/outcome.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { InputUnit } from '../sources/files.js';
 import { autoOpenDrafts, foldNonconformities } from '../isms/nonconformities.js';
-import { scanDraft, scopeOf, type ScanRecorder } from './scan-record.js';
+import { scanDraft, scopeOf, type ClusterIdentity, type ScanRecorder } from './scan-record.js';
 import type { EvidenceStore } from './store.js';
 import type { AppendedRecord } from './types.js';
 
@@ -19,7 +19,7 @@ export interface RecordedScan {
   opened: AppendedRecord[];
 }
 
-export async function recordScan(store: EvidenceStore, input: { command: string; outcome: ScanOutcome; recorder: ScanRecorder; config: AnnexaConfig; units: readonly InputUnit[] }): Promise<RecordedScan> {
+export async function recordScan(store: EvidenceStore, input: { command: string; outcome: ScanOutcome; recorder: ScanRecorder; config: AnnexaConfig; units: readonly InputUnit[]; cluster?: ClusterIdentity }): Promise<RecordedScan> {
   const draft = { ...scanDraft({ ...input, salt: await store.salt() }), id: randomUUID() };
   const existing = foldNonconformities(await collect(store.envelopes({ type: 'isms' })));
   const opening = autoOpenDrafts(input.outcome.controls, scopeOf(input.config), draft.id, existing);

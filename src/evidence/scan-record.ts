@@ -162,8 +162,23 @@ export function secretInventory(refs: readonly ResourceRef[], outcome: ScanOutco
   });
 }
 
+/** Which live cluster a `cluster` scan read, and what of it could be read. */
+export interface ClusterIdentity {
+  context: string;
+  /** The kubeconfig's name for the cluster. */
+  cluster: string;
+  /** The API server's URL, without any user information. */
+  server: string;
+  /** The namespace listed, or null for all namespaces. */
+  namespace: string | null;
+  /** Per kind: read (with item counts), forbidden, unavailable or failed; checks left unevaluated. */
+  coverage: JsonObject;
+}
+
 export interface ScanRecordInput {
   command: string;
+  /** Set for a live-cluster scan: kept in the record's scope (identity) and payload (coverage). */
+  cluster?: ClusterIdentity;
   outcome: ScanOutcome;
   recorder: ScanRecorder;
   config: AnnexaConfig;
@@ -171,7 +186,7 @@ export interface ScanRecordInput {
   salt: string;
 }
 
-export function scanDraft({ command, outcome, recorder, config, units, salt }: ScanRecordInput): RecordDraft {
+export function scanDraft({ command, outcome, recorder, config, units, salt, cluster }: ScanRecordInput): RecordDraft {
   const { inputs, secretData } = inputDigests(units, salt);
   const payload: JsonObject = {
     command,
@@ -185,11 +200,13 @@ export function scanDraft({ command, outcome, recorder, config, units, salt }: S
     secrets: secretInventory(recorder.secrets, outcome, secretData),
     config: config as unknown as JsonObject,
   };
+  if (cluster) payload.coverage = cluster.coverage;
   return {
     type: 'scan',
-    scope: scopeOf(config),
+    scope: cluster ? { ...scopeOf(config), cluster: { context: cluster.context, cluster: cluster.cluster, server: cluster.server, namespace: cluster.namespace } } : scopeOf(config),
     configDigest: configDigest(config),
-    inputDigest: sha256Hex(canonicalJson(inputs)),
+    // A cluster scan has no input files: what it read is its coverage.
+    inputDigest: sha256Hex(canonicalJson(cluster ? cluster.coverage : inputs)),
     payload,
   };
 }

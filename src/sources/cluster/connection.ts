@@ -45,6 +45,8 @@ export class ClusterConnection {
     readonly context: string,
     /** The context's default namespace (as kubectl: "default" when it names none). */
     readonly namespace: string,
+    /** The kubeconfig's name for the context's cluster ("inCluster" in a pod). */
+    readonly cluster: string,
     private readonly prepare: (options: RequestOptions) => Promise<void>,
     private readonly timeoutMs: number,
   ) {}
@@ -79,7 +81,7 @@ export class ClusterConnection {
         throw new ClusterConfigError(`cannot get credentials for the context "${config.getCurrentContext()}": ${(error as Error).message}`);
       }
     };
-    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', prepare, options.timeoutMs ?? 60_000);
+    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', cluster.name, prepare, options.timeoutMs ?? 60_000);
   }
 
   /**

@@ -4,6 +4,10 @@
  * checks that read the kind; checks all of whose kinds were unreadable were not evaluated at all.
  */
 import type { Check } from '../../engine/check.js';
+import type { EvaluationRecord } from '../../engine/evaluation.js';
+import type { AnnexaConfig } from '../../isms/config.js';
+import { computePosture } from '../../posture/posture.js';
+import type { ScanOutcome } from '../../posture/outcome.js';
 import type { JsonObject } from '../../resources/types.js';
 import { POD_TEMPLATE_KINDS } from '../../resources/workloads.js';
 import type { KindCoverage } from './source.js';
@@ -73,6 +77,21 @@ export function coverageReport(kinds: readonly KindCoverage[], checks: readonly 
     else report.checksPartiallyEvaluated.push(check.id);
   }
   return report;
+}
+
+/**
+ * The outcome with its posture judged on what could be read: a check that could not list some of
+ * the kinds it reads gave incomplete evidence (`kinds-unreadable`), so its controls are at best
+ * `partial` (or `not-assessed` when nothing else was evaluated), never `pass`. Its findings still
+ * count: what it did see failing fails the control.
+ */
+export function coverageAwareOutcome(outcome: ScanOutcome, coverage: CoverageReport, config: AnnexaConfig, registry: readonly Check[]): ScanOutcome {
+  const incomplete = new Set([...coverage.checksNotEvaluated, ...coverage.checksPartiallyEvaluated]);
+  if (incomplete.size === 0) return outcome;
+  const evaluation: EvaluationRecord = {
+    checks: outcome.evaluation.checks.map((entry) => (incomplete.has(entry.check) && (entry.notEvaluated === undefined || entry.notEvaluated === 'no-input-of-kinds') ? { ...entry, notEvaluated: 'kinds-unreadable' as const } : entry)),
+  };
+  return { ...outcome, evaluation, controls: computePosture({ config, checks: registry, evaluation }) };
 }
 
 export function coverageJson(report: CoverageReport): JsonObject {
