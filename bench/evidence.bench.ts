@@ -3,13 +3,20 @@
  * (100,000 with --quick), on SQLite and, when ANNEXA_TEST_POSTGRES_URL names a server, PostgreSQL.
  * Baseline: building the same chain (canonical JSON + SHA-256 of each record, links, one signed
  * checkpoint per batch) without any store, which is the floor both appending and verifying share.
+ *
+ * Then `annexa evidence export` (which verifies the store first, then streams the records into the
+ * bundle) on stores of 10k, 100k and 1M records (the last the store above), each in a fresh
+ * process: time and peak RSS, against `annexa evidence verify` on the same store, which reads the
+ * same rows and is the floor the export shares. Flat RSS from 10k to 1M is the goal.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { Benchmark } from './context.js';
+import { ROOT } from './run.js';
+import { run } from './scan.bench.js';
 import { EvidenceStore } from '../src/evidence/store.js';
 import { ChainVerifier, checkpointText, planAppend } from '../src/evidence/chain.js';
 import { loadOrCreateSigningKey, verifyText } from '../src/evidence/signing.js';
@@ -70,6 +77,40 @@ async function measureStore(location: string, count: number, keyFile: string): P
   }
 }
 
+/** A SQLite store of `count` records in `dir` (key beside it, where the CLI looks for it). */
+async function sizedStore(dir: string, count: number): Promise<string> {
+  const location = join(dir, `export-${count}.db`);
+  const store = await EvidenceStore.open(location, { tool: TOOL });
+  try {
+    await appendAll(store, count);
+  } finally {
+    await store.close();
+  }
+  return location;
+}
+
+const cli = (args: string[]) => run([join(ROOT, 'bin', 'annexa.js'), 'evidence', ...args], 1);
+
+/** Export against verify (the floor: the same rows read), each in a fresh process, at each store size. */
+function exportMemory(stores: Array<{ location: string; count: number }>, dir: string): Array<Record<string, string | number>> {
+  return stores.map(({ location, count }) => {
+    const verify = cli(['verify', '--store', location]);
+    if (verify.status !== 0) throw new Error(`${location} does not verify`);
+    const out = join(dir, `bundle-${count}.tar.gz`);
+    const exported = cli(['export', '--store', location, '--out', out]);
+    if (exported.status !== 0) throw new Error(`export of ${location} failed (exit ${exported.status})`);
+    return {
+      records: count,
+      'verify s': round(verify.seconds), 'verify RSS MiB': Math.round(verify.rssMiB),
+      'export s': round(exported.seconds), 'export RSS MiB': Math.round(exported.rssMiB),
+      'export ÷ verify (time)': round(exported.seconds / verify.seconds), 'export ÷ verify (RSS)': round(exported.rssMiB / verify.rssMiB),
+      'bundle MiB': round(statSync(out).size / 2 ** 20),
+    };
+  });
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
 const benchmark: Benchmark = async (ctx) => {
   const count = ctx.quick ? 100_000 : 1_000_000;
   const dir = mkdtempSync(join(tmpdir(), 'annexa-bench-evidence-'));
@@ -120,6 +161,13 @@ const benchmark: Benchmark = async (ctx) => {
       if (typeof row['verify s'] === 'number') row['verify ÷ baseline'] = (row['verify s'] as number) / baseline['verify s'];
     }
     ctx.table(`Evidence store: ${count.toLocaleString('en')} records appended in transactions of ${BATCH} (one signed checkpoint each), then verified`, table);
+
+    copyFileSync(join(dir, 'key.pem'), `${sqliteFile}.ed25519.pem`);
+    const sizes = ctx.quick ? [10_000] : [10_000, 100_000];
+    const stores = [];
+    for (const size of sizes) stores.push({ location: await sizedStore(dir, size), count: size });
+    stores.push({ location: sqliteFile, count: Number(sqlite.records) });
+    ctx.table('Evidence export (fresh process each, SQLite): `annexa evidence export` against `annexa evidence verify` of the same store', exportMemory(stores, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -47,6 +47,8 @@ interface StageReport {
   positionBytes: number;
   stringBytes: number;
   byKind: Record<string, number>;
+  /** Live heap (after a full GC) at the end of each cross-resource domain's checks, inventory and that domain's analyses included. */
+  domainPeakBytes: Record<string, number>;
 }
 
 /** The in-process stage measurement of one corpus (`node --expose-gc scale.bench.js stage DIR`). */
@@ -99,6 +101,7 @@ const scaleBenchmark: Benchmark = async (ctx) => {
       'position tables': perRetained(measured.positionBytes),
       'distinct strings': perRetained(measured.stringBytes),
       'objects, arrays, indexes': perRetained(measured.inventoryBytes - measured.positionBytes - measured.stringBytes),
+      'live heap MiB at the end of each domain (inventory + its analyses)': Object.entries(measured.domainPeakBytes).map(([domain, bytes]) => `${domain} ${round(bytes / 2 ** 20, 1)}`).join(', '),
       kinds: Object.entries(measured.byKind).sort((a, b) => b[1] - a[1]).map(([kind, n]) => `${kind} ${n}`).join(', '),
     });
     if (resources <= monokleMax()) {
@@ -156,14 +159,26 @@ async function measureStage(dir: string): Promise<StageReport> {
   let lastResourceCpu = startedCpu;
   gc();
   const before = process.memoryUsage().heapUsed;
+  const domainOf = new Map(builtinChecks.map((check) => [check.id, check.domain]));
+  const domainPeakBytes: Record<string, number> = {};
+  let measuringCpu = 0;
   const outcome = await runScan(expandPaths([dir]).units, { config: makeConfig({}), checks: builtinChecks, workers: 0 }, {
     resource() {
       lastResource = performance.now();
       lastResourceCpu = cpu();
     },
+    inventoryFindings(findings) {
+      // A check with no finding tells no domain; its analyses are measured with the next check that has one.
+      const domain = findings[0] && domainOf.get(findings[0].checkId);
+      if (!domain) return;
+      const measuring = cpu();
+      gc();
+      domainPeakBytes[domain] = Math.max(domainPeakBytes[domain] ?? 0, process.memoryUsage().heapUsed - before);
+      measuringCpu += cpu() - measuring;
+    },
   });
   const ended = performance.now();
-  const endedCpu = cpu();
+  const endedCpu = cpu() - measuringCpu;
   outcome.inventory.releaseDerived();
   gc();
   const inventoryBytes = process.memoryUsage().heapUsed - before;
@@ -186,7 +201,7 @@ async function measureStage(dir: string): Promise<StageReport> {
     perResourceCpu: lastResourceCpu - startedCpu,
     crossResourceCpu: endedCpu - lastResourceCpu,
     retained: outcome.inventory.size,
-    inventoryBytes, positionBytes, stringBytes, byKind,
+    inventoryBytes, positionBytes, stringBytes, byKind, domainPeakBytes,
   };
 }
 

@@ -70,7 +70,7 @@ describe('compact inventory records', () => {
     assertSameFindings(resourcesOf([join(projectRoot, 'examples', 'estate'), join(conformanceDir, 'rbac')]), 'examples with default RBAC');
   });
 
-  it('keep what Pod Security and the relations need, and drop the bulk', () => {
+  it('keep what Pod Security and the relations need, and drop the bulk (rollout fields, probes but their hosts)', () => {
     const [resource] = resourcesOf([]).concat(parseManifestText(`apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -81,6 +81,9 @@ metadata:
     team: shop
   managedFields: [{ manager: kubectl }]
 spec:
+  replicas: 3
+  strategy: { type: RollingUpdate }
+  revisionHistoryLimit: 2
   selector: { matchLabels: { app: web } }
   template:
     metadata:
@@ -97,7 +100,13 @@ spec:
           env: [{ name: A, value: b }]
           ports: [{ name: http, containerPort: 8080 }]
           securityContext: { privileged: true }
-          livenessProbe: { httpGet: { host: 10.0.0.1, port: 80 } }
+          livenessProbe: { httpGet: { host: 10.0.0.1, port: 80, path: /healthz }, periodSeconds: 5 }
+          readinessProbe: { httpGet: { port: 80 }, periodSeconds: 5 }
+          startupProbe: { tcpSocket: { port: 80, host: "" }, exec: { command: [true] } }
+          lifecycle: { preStop: { exec: { command: [sleep, "5"] } }, postStart: { tcpSocket: { host: db.internal, port: 5432 } } }
+        - name: sidecar
+          image: busybox
+          lifecycle: { preStop: { exec: { command: [sleep, "5"] } } }
       volumes: [{ name: host, hostPath: { path: / } }]
 status: { replicas: 1 }
 `, { source: 'file', file: 'web.yaml' }).resources);
@@ -117,13 +126,22 @@ status: { replicas: 1 }
               name: 'web',
               ports: [{ name: 'http', containerPort: 8080 }],
               securityContext: { privileged: true },
-              livenessProbe: { httpGet: { host: '10.0.0.1', port: 80 } },
-            }],
+              livenessProbe: { httpGet: { host: '10.0.0.1' } },
+              lifecycle: { postStart: { tcpSocket: { host: 'db.internal' } } },
+            }, { name: 'sidecar' }],
             volumes: [{ name: 'host', hostPath: { path: '/' } }],
           },
         },
       },
     });
+    // Pod Security's host-probe check sees the same hosts on the compact copy (a namespace enforcing baseline rejects them).
+    const [namespace] = parseManifestText(`apiVersion: v1
+kind: Namespace
+metadata: { name: shop, labels: { pod-security.kubernetes.io/enforce: baseline, pod-security.kubernetes.io/enforce-version: v1.34 } }
+`, { source: 'file', file: 'ns.yaml' }).resources;
+    const rejects = (workload: Resource) => inventoryFindings([namespace!, workload]).filter((f) => f.checkId === 'pss.namespace-enforce-rejects').map(essence);
+    assert.match(JSON.stringify(rejects(resource!)), /db\.internal/);
+    assert.deepEqual(rejects(compact), rejects(resource!));
     // A copy: the original is untouched and nothing is shared.
     assert.equal((resource!.object.status as { replicas: number }).replicas, 1);
     assert.notEqual(compact.provenance, resource!.provenance);

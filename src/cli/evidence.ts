@@ -1,6 +1,6 @@
 /** `annexa evidence verify|list|show|export|verify-bundle|trend`: the evidence store from the command line. */
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { builtinCheckIds } from '../checks/index.js';
 import { loadConfig } from '../isms/config.js';
 import { DEFAULT_STORE, type EvidenceStore } from '../evidence/store.js';
@@ -130,8 +130,7 @@ export function evidenceCommand(): Command {
       const manifest = await withStore(flags, async (store) => {
         const verified = await store.verify();
         if (!verified.ok) throw new UsageError(`the store does not verify (record ${verified.problem!.seq}: ${verified.problem!.message}); nothing exported`);
-        const { archive, manifest } = await exportBundle(store, period, TOOL);
-        writeFileSync(flags.out, archive);
+        const { manifest } = await exportBundle(store, period, TOOL, flags.out);
         return manifest;
       });
       process.stderr.write(`annexa: wrote ${flags.out}: ${manifest.records.count} records, key ${manifest.publicKeyFingerprint}\n`);

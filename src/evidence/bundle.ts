@@ -4,14 +4,18 @@
  * key, a README on how to verify, and manifest.json listing the sha256 of every file, signed with
  * the store's Ed25519 key. `verifyBundle` checks all of it without the store.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, type KeyObject } from 'node:crypto';
+import { createWriteStream, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { ChainVerifier } from './chain.js';
 import { derOf, fingerprint, publicKeyPem, signText, verifyText } from './signing.js';
-import { buildTrend } from './period.js';
-import { readTarGz, writeTarGz, TarFormatError, type TarEntry } from './tar.js';
+import { TrendBuilder } from './period.js';
+import { readTarGz, writeTarGzStream, TarFormatError, type StreamedTarEntry, type TarEntry } from './tar.js';
 import type { EvidenceStore } from './store.js';
-import { EvidenceError, type CheckpointRow, type RecordEnvelope, type StoredRow } from './types.js';
+import { EvidenceError, type CheckpointRow, type RecordEnvelope, type RecordFilter, type StoredRow } from './types.js';
 import type { JsonObject } from '../resources/types.js';
 import { buildSoa } from '../posture/soa.js';
 import type { ScanOutcome } from '../posture/outcome.js';
@@ -88,51 +92,109 @@ function soaOf(scan: RecordEnvelope | undefined): unknown {
 }
 
 export interface ExportResult {
-  archive: Buffer;
   manifest: BundleManifest;
 }
 
-/** Builds the bundle of `period` from a store whose chain verifies (the caller verifies first). */
-export async function exportBundle(store: EvidenceStore, period: Period, tool: { name: string; version: string }, now: Date = new Date()): Promise<ExportResult> {
-  const filter = { ...(period.since ? { since: period.since } : {}), ...(period.until ? { until: period.until } : {}) };
-  const lines: string[] = [];
-  const rows: StoredRow[] = [];
-  const scans: RecordEnvelope[] = [];
-  let first: RecordEnvelope | undefined;
-  for await (const row of store.rows(filter)) {
-    const record = JSON.parse(row.body) as RecordEnvelope;
-    first ??= record;
-    if (rows.length > 0 && row.seq !== rows[rows.length - 1]!.seq + 1) throw new EvidenceError(`records of the period are not contiguous (record ${rows[rows.length - 1]!.seq} is followed by ${row.seq}): record times go backwards; export without --since/--until`);
-    rows.push({ ...row, body: '' });
-    lines.push(`{"hash":${JSON.stringify(row.hash)},"record":${row.body}}`);
-    if (record.type === 'scan') scans.push(record);
+/** What the export keeps while streaming the records: counts and ends, never the records. */
+interface RecordsSummary {
+  count: number;
+  first?: StoredRow;
+  last?: StoredRow;
+  firstScope?: unknown;
+  lastScan?: RecordEnvelope;
+  trend: TrendBuilder;
+  bytes: number;
+  sha256: string;
+}
+
+/**
+ * Streams the records of the period into `path` as JSON lines, hashing them as they are written;
+ * keeps only the first and last rows, the last scan record and the trend's statuses.
+ */
+async function writeRecords(store: EvidenceStore, filter: RecordFilter, path: string): Promise<RecordsSummary> {
+  const summary: RecordsSummary = { count: 0, trend: new TrendBuilder(), bytes: 0, sha256: '' };
+  const hash = createHash('sha256');
+  const out = createWriteStream(path);
+  const finished = once(out, 'close');
+  try {
+    for await (const row of store.rows(filter)) {
+      const record = JSON.parse(row.body) as RecordEnvelope;
+      if (summary.last && row.seq !== summary.last.seq + 1) throw new EvidenceError(`records of the period are not contiguous (record ${summary.last.seq} is followed by ${row.seq}): record times go backwards; export without --since/--until`);
+      if (!summary.first) {
+        summary.first = { ...row, body: '' };
+        summary.firstScope = record.scope;
+      }
+      summary.last = { ...row, body: '' };
+      summary.count += 1;
+      if (record.type === 'scan') {
+        summary.trend.add(record);
+        summary.lastScan = record;
+      }
+      const line = Buffer.from(`{"hash":${JSON.stringify(row.hash)},"record":${row.body}}\n`);
+      hash.update(line);
+      summary.bytes += line.length;
+      if (!out.write(line)) await once(out, 'drain');
+    }
+  } finally {
+    out.end();
+    await finished;
   }
-  const last = rows[rows.length - 1];
-  const checkpoints = last ? (await store.backend.checkpoints()).filter((c) => c.seq >= rows[0]!.seq && c.seq <= last.seq) : [];
-  const key = store.key();
-  const files: TarEntry[] = [
-    { name: 'records.jsonl', data: Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '') },
-    { name: 'checkpoints.json', data: Buffer.from(`${JSON.stringify(checkpoints, null, 2)}\n`) },
-    { name: 'posture-summary.json', data: Buffer.from(`${JSON.stringify(buildTrend(scans), null, 2)}\n`) },
-    { name: 'soa.json', data: Buffer.from(`${JSON.stringify(soaOf(scans[scans.length - 1]), null, 2)}\n`) },
-    { name: 'public-key.pem', data: Buffer.from(publicKeyPem(key.publicKey)) },
-    { name: 'README.md', data: Buffer.from(README) },
-  ];
-  const manifest: BundleManifest = {
-    format: BUNDLE_FORMAT,
-    created: now.toISOString(),
-    tool,
-    store: store.location,
-    period: { since: period.since ?? null, until: period.until ?? null },
-    scope: scans[scans.length - 1]?.scope ?? first?.scope ?? null,
-    records: { count: rows.length, firstSeq: rows[0]?.seq ?? null, lastSeq: last?.seq ?? null, headHash: last?.hash ?? null, previousHash: rows[0]?.prevHash ?? null },
-    files: files.map((file) => ({ name: file.name, sha256: sha256Hex(file.data), bytes: file.data.length })),
-    publicKey: publicKeyPem(key.publicKey),
-    publicKeyFingerprint: fingerprint(key.publicKeyDer),
-  };
-  manifest.signature = signText(key, canonicalJson({ ...manifest, signature: undefined }));
-  const archive = writeTarGz([{ name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }, ...files], now);
-  return { archive, manifest };
+  summary.sha256 = hash.digest('hex');
+  return summary;
+}
+
+/**
+ * Writes the bundle of `period` to `out` from a store whose chain verifies (the caller verifies
+ * first). Records stream from the store through a temporary file into the archive, so memory does
+ * not grow with their number (the checkpoints of the period and one status per control per scan
+ * do); the archive is written beside `out` and renamed into place, so a failed export leaves no
+ * partial bundle.
+ */
+export async function exportBundle(store: EvidenceStore, period: Period, tool: { name: string; version: string }, out: string, now: Date = new Date()): Promise<ExportResult> {
+  const filter = { ...(period.since ? { since: period.since } : {}), ...(period.until ? { until: period.until } : {}) };
+  const work = mkdtempSync(join(tmpdir(), 'annexa-export-'));
+  const partial = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
+  try {
+    const recordsPath = join(work, 'records.jsonl');
+    const records = await writeRecords(store, filter, recordsPath);
+    const { first, last } = records;
+    const checkpoints = first && last ? (await store.backend.checkpoints()).filter((c) => c.seq >= first.seq && c.seq <= last.seq) : [];
+    const key = store.key();
+    const small: TarEntry[] = [
+      { name: 'checkpoints.json', data: Buffer.from(`${JSON.stringify(checkpoints, null, 2)}\n`) },
+      { name: 'posture-summary.json', data: Buffer.from(`${JSON.stringify(records.trend.result(), null, 2)}\n`) },
+      { name: 'soa.json', data: Buffer.from(`${JSON.stringify(soaOf(records.lastScan), null, 2)}\n`) },
+      { name: 'public-key.pem', data: Buffer.from(publicKeyPem(key.publicKey)) },
+      { name: 'README.md', data: Buffer.from(README) },
+    ];
+    const manifest: BundleManifest = {
+      format: BUNDLE_FORMAT,
+      created: now.toISOString(),
+      tool,
+      store: store.location,
+      period: { since: period.since ?? null, until: period.until ?? null },
+      scope: records.lastScan?.scope ?? records.firstScope ?? null,
+      records: { count: records.count, firstSeq: first?.seq ?? null, lastSeq: last?.seq ?? null, headHash: last?.hash ?? null, previousHash: first?.prevHash ?? null },
+      files: [
+        { name: 'records.jsonl', sha256: records.sha256, bytes: records.bytes },
+        ...small.map((file) => ({ name: file.name, sha256: sha256Hex(file.data), bytes: file.data.length })),
+      ],
+      publicKey: publicKeyPem(key.publicKey),
+      publicKeyFingerprint: fingerprint(key.publicKeyDer),
+    };
+    manifest.signature = signText(key, canonicalJson({ ...manifest, signature: undefined }));
+    const entries: StreamedTarEntry[] = [
+      { name: 'manifest.json', data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+      { name: 'records.jsonl', path: recordsPath, size: records.bytes },
+      ...small,
+    ];
+    await writeTarGzStream(entries, partial, now);
+    renameSync(partial, out);
+    return { manifest };
+  } finally {
+    rmSync(partial, { force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 export interface BundleReport {

@@ -52,29 +52,50 @@ function scopeLabel(scope: unknown): string {
 
 /** Trend over scan records (in seq order). Memory: one status per control per scan. */
 export function buildTrend(scans: Iterable<RecordEnvelope>): Trend {
-  const points: ScanPoint[] = [];
-  const controls = new Map<string, ControlTrend>();
-  const themes = new Map<string, ThemeTrend>();
-  for (const scan of scans) {
-    const index = points.length;
-    points.push({ seq: scan.seq, record: scan.id, time: scan.time, scope: scopeLabel(scan.scope) });
+  const builder = new TrendBuilder();
+  for (const scan of scans) builder.add(scan);
+  return builder.result();
+}
+
+/**
+ * The trend built one scan at a time, so that a caller streaming records (bundle export) need not
+ * hold the scans: it keeps one status per control per scan, not the records.
+ */
+export class TrendBuilder {
+  private readonly points: ScanPoint[] = [];
+  private readonly controls = new Map<string, ControlTrend>();
+  private readonly themes = new Map<string, ThemeTrend>();
+
+  add(scan: RecordEnvelope): void {
+    const index = this.points.length;
+    this.points.push({ seq: scan.seq, record: scan.id, time: scan.time, scope: scopeLabel(scan.scope) });
     for (const entry of postureOf(scan)) {
-      let trend = controls.get(entry.id);
-      if (!trend) controls.set(entry.id, (trend = { id: entry.id, title: entry.title ?? '', theme: entry.theme ?? '', statuses: [], pass: 0, fail: 0, latest: entry.status }));
+      let trend = this.controls.get(entry.id);
+      if (!trend) this.controls.set(entry.id, (trend = { id: entry.id, title: entry.title ?? '', theme: entry.theme ?? '', statuses: [], pass: 0, fail: 0, latest: entry.status }));
       while (trend.statuses.length < index) trend.statuses.push('absent');
       trend.statuses.push(entry.status);
       trend.latest = entry.status;
       if (entry.status === 'pass') trend.pass += 1;
       if (entry.status === 'fail') trend.fail += 1;
       const theme = entry.theme ?? 'unknown';
-      let themeTrend = themes.get(theme);
-      if (!themeTrend) themes.set(theme, (themeTrend = { theme, points: [] }));
+      let themeTrend = this.themes.get(theme);
+      if (!themeTrend) this.themes.set(theme, (themeTrend = { theme, points: [] }));
       while (themeTrend.points.length <= index) themeTrend.points.push({});
       const point = themeTrend.points[index]!;
       point[entry.status] = (point[entry.status] ?? 0) + 1;
     }
   }
-  for (const trend of controls.values()) while (trend.statuses.length < points.length) trend.statuses.push('absent');
-  for (const theme of themes.values()) while (theme.points.length < points.length) theme.points.push({});
-  return { scans: points, controls: [...controls.values()], themes: [...themes.values()] };
+
+  result(): Trend {
+    const count = this.points.length;
+    const controls = [...this.controls.values()].map((trend) => ({ ...trend, statuses: padded(trend.statuses, count, () => 'absent') }));
+    const themes = [...this.themes.values()].map((theme) => ({ ...theme, points: padded(theme.points, count, () => ({})) }));
+    return { scans: [...this.points], controls, themes };
+  }
+}
+
+function padded<T>(list: readonly T[], length: number, fill: () => T): T[] {
+  const copy = [...list];
+  while (copy.length < length) copy.push(fill());
+  return copy;
 }

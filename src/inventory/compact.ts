@@ -6,8 +6,9 @@
  * The per-resource checks see whole resources while their file is parsed; the cross-resource
  * checks need relations (labels, selectors, service accounts, ports, RBAC rules) and the fields
  * Pod Security evaluates (namespace-enforce-rejects). Container commands, arguments, environment,
- * images, resources and mounts, scheduling constraints, `status`, `managedFields` and
- * `last-applied-configuration` are dropped: they are most of a workload's size.
+ * images, resources and mounts, scheduling constraints, rollout settings (replicas, strategies,
+ * CronJob schedules, Job limits), probes and lifecycle hooks (except the hosts they name), `status`,
+ * `managedFields` and `last-applied-configuration` are dropped: they are most of a workload's size.
  *
  * `compactForInventory` projects (sharing the unchanged parts, cheap to send from a worker);
  * `InventoryCopier` then makes the record the inventory holds:
@@ -36,6 +37,23 @@ const POD_SPEC_DROPPED = new Set([
   'priorityClassName', 'preemptionPolicy', 'terminationGracePeriodSeconds', 'activeDeadlineSeconds', 'schedulerName',
   'enableServiceLinks', 'setHostnameAsFQDN',
 ]);
+
+/**
+ * Rollout and scheduling fields of the specs along the path to a pod template (Deployment,
+ * StatefulSet, DaemonSet, Job, CronJob and its job template): no cross-resource check reads them.
+ */
+const CONTROLLER_SPEC_DROPPED = new Set([
+  'replicas', 'strategy', 'updateStrategy', 'revisionHistoryLimit', 'minReadySeconds', 'progressDeadlineSeconds', 'paused',
+  'podManagementPolicy', 'persistentVolumeClaimRetentionPolicy', 'ordinals',
+  'schedule', 'timeZone', 'concurrencyPolicy', 'startingDeadlineSeconds', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'suspend',
+  'backoffLimit', 'backoffLimitPerIndex', 'maxFailedIndexes', 'completions', 'completionMode', 'parallelism', 'activeDeadlineSeconds',
+  'ttlSecondsAfterFinished', 'podFailurePolicy', 'podReplacementPolicy', 'successPolicy', 'manualSelector',
+]);
+
+/** Probes and lifecycle hooks: the only part a cross-resource check reads is a host (Pod Security's `hostProbesAndHostLifecycle`). */
+const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
+const LIFECYCLE_HOOKS = ['postStart', 'preStop'] as const;
+const HANDLER_ACTIONS = ['httpGet', 'tcpSocket'] as const;
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -132,7 +150,50 @@ export function projectForInventory(resource: Resource): JsonObject {
   const path = podTemplatePath(resource.kind);
   // A Pod's metadata is its template's, compacted with it.
   if (path?.length !== 0 && isObject(object.metadata)) object.metadata = compactMetadata(object.metadata);
-  return path ? replaceAt(object, path, compactPodTemplate) : object;
+  return path ? replaceAt(object, path, compactPodTemplate, dropControllerFields) : object;
+}
+
+/** A spec on the way to a pod template without its rollout fields (`spec` and a CronJob's `jobTemplate.spec`). */
+function dropControllerFields(object: JsonObject, key: string): JsonObject {
+  return key === 'spec' ? withoutKeys(object, CONTROLLER_SPEC_DROPPED) : object;
+}
+
+/** The hosts of a probe or lifecycle hook (`{httpGet: {host}}`), or undefined when it names none. */
+function handlerHosts(handler: JsonValue | undefined): JsonObject | undefined {
+  if (!isObject(handler)) return undefined;
+  let kept: JsonObject | undefined;
+  for (const action of HANDLER_ACTIONS) {
+    const target = handler[action];
+    if (isObject(target) && typeof target.host === 'string' && target.host !== '') (kept ??= {})[action] = { host: target.host };
+  }
+  return kept;
+}
+
+const PROBE_KEYS = new Set<string>(PROBES);
+
+/** A lifecycle reduced to the hooks that name a host, or undefined. */
+function lifecycleHosts(lifecycle: JsonValue | undefined): JsonObject | undefined {
+  if (!isObject(lifecycle)) return undefined;
+  let kept: JsonObject | undefined;
+  for (const hook of LIFECYCLE_HOOKS) {
+    const hosts = handlerHosts(lifecycle[hook]);
+    if (hosts) (kept ??= {})[hook] = hosts;
+  }
+  return kept;
+}
+
+/** A container without its bulk, and with its probes and lifecycle hooks reduced to the hosts they name (new object: no deletes, which would slow V8's objects). */
+function compactContainer(container: JsonObject): JsonObject {
+  const compact: JsonObject = {};
+  for (const key of Object.keys(container)) {
+    if (CONTAINER_DROPPED.has(key)) continue;
+    const value = container[key];
+    const kept = PROBE_KEYS.has(key) ? handlerHosts(value) : key === 'lifecycle' ? lifecycleHosts(value) : value;
+    if (kept === undefined) continue;
+    if (key === '__proto__') Object.defineProperty(compact, key, { value: kept, writable: true, enumerable: true, configurable: true });
+    else compact[key] = kept;
+  }
+  return compact;
 }
 
 function compactMetadata(metadata: JsonObject): JsonObject {
@@ -151,19 +212,22 @@ function compactPodTemplate(template: JsonObject): JsonObject {
   const podSpec = withoutKeys(spec, POD_SPEC_DROPPED);
   for (const list of CONTAINER_TYPES) {
     const containers = podSpec[list];
-    if (Array.isArray(containers)) podSpec[list] = containers.map((c) => (isObject(c) ? withoutKeys(c, CONTAINER_DROPPED) : c));
+    if (Array.isArray(containers)) podSpec[list] = containers.map((c) => (isObject(c) ? compactContainer(c) : c));
   }
   compact.spec = podSpec;
   return compact;
 }
 
-/** `object` with the value at `path` replaced by `update(value)` (when it is an object); copies along the path. */
-function replaceAt(object: JsonObject, path: readonly string[], update: (value: JsonObject) => JsonObject): JsonObject {
+/**
+ * `object` with the value at `path` replaced by `update(value)` (when it is an object); copies along
+ * the path, each copy of an object met under key K passed through `along(copy, K)`.
+ */
+function replaceAt(object: JsonObject, path: readonly string[], update: (value: JsonObject) => JsonObject, along: (value: JsonObject, key: string) => JsonObject = (value) => value): JsonObject {
   if (path.length === 0) return update(object);
   const [head, ...rest] = path as [string, ...string[]];
   const child = object[head];
   if (!isObject(child)) return object;
-  return { ...object, [head]: replaceAt(child, rest, update) };
+  return { ...object, [head]: rest.length === 0 ? update(child) : along(replaceAt(child, rest, update, along), head) };
 }
 
 /** A shallow copy of `object` without `keys`, keeping the order of the others. */
