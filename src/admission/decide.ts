@@ -59,8 +59,10 @@ export function allowedWithoutEvaluation(request: AdmissionRequest, reason: Skip
 export function decide(request: AdmissionRequest, all: readonly Finding[], errored: readonly ErroredCheck[], settings: AdmissionSettings): Decision {
   const findings = all.filter((finding) => !finding.outOfScope && !finding.excepted);
   const threshold = severityRank(settings.failOn);
-  const blocking = findings.filter((finding) => severityRank(finding.severity) >= threshold);
-  const below = findings.filter((finding) => severityRank(finding.severity) < threshold);
+  // A custom policy bound only with Warn or Audit actions is advisory: it never denies.
+  const blocks = (finding: Finding) => severityRank(finding.severity) >= threshold && finding.details?.advisory !== true;
+  const blocking = findings.filter(blocks);
+  const below = findings.filter((finding) => !blocks(finding));
   const response: AdmissionResponse = { uid: request.uid, allowed: true };
   const base = { findings, blocking, errored: [...errored] };
   if (findings.length > 0 || errored.length > 0) response.auditAnnotations = auditAnnotations(findings, errored);
@@ -86,11 +88,16 @@ function subjectOf(finding: Finding): string {
 
 function denialMessage(request: AdmissionRequest, blocking: readonly Finding[], errored: readonly ErroredCheck[], failOn: Severity): string {
   const subject = blocking[0] ? subjectOf(blocking[0]) : requestSubject(request);
-  const parts = blocking.map((finding) => `[${finding.checkId}] (${finding.severity}) ${finding.path}: ${sentence(finding.message)}${finding.remediation ? ` Fix: ${firstSentence(finding.remediation)}` : ''}`);
+  const parts = blocking.map((finding) => `[${finding.checkId}] (${finding.severity}) ${at(finding)}${sentence(finding.message)}${finding.remediation ? ` Fix: ${firstSentence(finding.remediation)}` : ''}`);
   for (const error of errored) parts.push(`[${error.checkId}] could not be evaluated (${error.message}); denied because admission.failurePolicy is Fail`);
   const head = `annexa denied ${subject}: ${blocking.length} violation${blocking.length === 1 ? '' : 's'} at or above ${failOn}${errored.length > 0 ? `, ${errored.length} check${errored.length === 1 ? '' : 's'} errored` : ''}`;
   const message = `${head}. ${parts.join('; ')}`;
   return message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS - 1)}…` : message;
+}
+
+/** `path: ` before the message; nothing for findings about the whole object (custom policies). */
+function at(finding: Finding): string {
+  return finding.path === '' ? '' : `${finding.path}: `;
 }
 
 function requestSubject(request: AdmissionRequest): string {
@@ -111,7 +118,7 @@ function firstSentence(text: string): string {
 }
 
 function warningOf(finding: Finding): string {
-  const text = `[${finding.checkId}] (${finding.severity}) ${finding.path}: ${finding.message}`;
+  const text = `[${finding.checkId}] (${finding.severity}) ${at(finding)}${finding.message}`;
   return text.length > MAX_WARNING_CHARS ? `${text.slice(0, MAX_WARNING_CHARS - 1)}…` : text;
 }
 

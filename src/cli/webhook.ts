@@ -10,6 +10,7 @@ import { loadConfig } from '../isms/config.js';
 import { SEVERITIES, type Severity } from '../resources/types.js';
 import { ADMISSION_MODES, admissionSettings, type AdmissionMode } from '../admission/settings.js';
 import { createWebhookHandler, VALIDATE_PATH, type AdmissionExtension } from '../admission/webhook.js';
+import { loadPolicyDirectory, policyExtension } from '../cel/policy-source.js';
 import { createAdmissionRecorder, type AdmissionRecorder } from '../admission/record.js';
 import { webhookManifests, DEFAULT_IMAGE, type ManifestOptions } from '../admission/manifests.js';
 import { closeOnSignals, createLogger, createMetrics, generateCa, generateServingCert, serviceDnsNames, startServer, type LogLevel } from '../server/index.js';
@@ -27,6 +28,7 @@ interface ServeFlags {
   failOn?: Severity;
   store?: string;
   signingKey?: string;
+  policy: string[];
   logLevel: LogLevel;
   shutdownTimeout: string;
 }
@@ -48,6 +50,7 @@ function serveCommand(): Command {
     .option('--tls-key <file>', 'private key of the certificate (PEM)')
     .option('--client-ca <file>', 'require client certificates from this CA (mutual TLS with the API server)')
     .option('--config <file>', 'annexa.yaml (default: ./annexa.yaml when present)')
+    .option('--policy <dir>', 'directory of custom ValidatingAdmissionPolicy objects (bindings and params beside them) to enforce as well; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .addOption(new Option('--mode <mode>', 'enforce (deny), warn (allow with warnings) or audit (allow, record); default admission.mode or enforce').choices(ADMISSION_MODES))
     .addOption(new Option('--fail-on <severity>', 'deny at or above this severity in enforce mode; default admission.failOn or high').choices(SEVERITIES))
     .option('--store <path|url>', 'record decisions in this evidence store (default: evidence.store in annexa.yaml)')
@@ -79,6 +82,13 @@ async function runServe(flags: ServeFlags): Promise<number> {
   noteConfig(flags.config, configFile);
   const settings = admissionSettings(config, { ...(flags.mode ? { mode: flags.mode } : {}), ...(flags.failOn ? { failOn: flags.failOn } : {}) });
   const extensions: AdmissionExtension[] = [];
+  for (const dir of flags.policy) {
+    const loaded = loadPolicyDirectory(dir);
+    reportProblems(loaded.errors);
+    if (loaded.errors.length > 0) throw new UsageError(`--policy ${dir}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? '' : 's'} above; the webhook does not start with a policy it cannot enforce`);
+    if (loaded.policies.length === 0) throw new UsageError(`--policy ${dir}: no ValidatingAdmissionPolicy found`);
+    extensions.push(policyExtension(loaded));
+  }
   const logger = createLogger({ level: flags.logLevel, base: { component: 'annexa-webhook' } });
   const metrics = createMetrics({ defaultLabels: { component: 'webhook' } });
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
@@ -99,7 +109,7 @@ async function runServe(flags: ServeFlags): Promise<number> {
     await store?.close();
     throw new UsageError(`cannot start the webhook: ${(error as Error).message}`);
   }
-  logger.info('admission webhook ready', { mode: settings.mode, failOn: settings.failOn, recording: Boolean(store) });
+  logger.info('admission webhook ready', { mode: settings.mode, failOn: settings.failOn, recording: Boolean(store), policyDirectories: flags.policy.length });
   const running = server;
   await new Promise<void>((resolve) => {
     closeOnSignals(running, logger, () => resolve());
