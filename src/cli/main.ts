@@ -13,6 +13,7 @@ import { driftCommand } from './drift.js';
 import { evidenceCommand } from './evidence.js';
 import { ismsCommand } from './isms.js';
 import { webhookCommand } from './webhook.js';
+import { vapCommand } from './vap.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
@@ -21,7 +22,7 @@ import { EvidenceError } from '../evidence/types.js';
 // bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
 export { useClientNodeLoader } from '../sources/cluster/client-node.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand, vapCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')
