@@ -21,14 +21,16 @@ export interface LoadedPolicies {
   bindings: CompiledBinding[];
   /** Every other object in the directory: candidates for paramRef. */
   params: Resource[];
+  /** `annexa policy test` cases (kind PolicyTest) found in the directory. */
+  tests: Resource[];
   errors: InputError[];
 }
 
 /** Test files (`annexa policy test`) live next to policies and are not policies or params. */
-const TEST_KIND = 'PolicyTest';
+export const TEST_KIND = 'PolicyTest';
 
 export function loadPolicyDirectory(dir: string): LoadedPolicies {
-  const loaded: LoadedPolicies = { policies: [], bindings: [], params: [], errors: [] };
+  const loaded: LoadedPolicies = { policies: [], bindings: [], params: [], tests: [], errors: [] };
   const expanded = expandPaths([dir]);
   loaded.errors.push(...expanded.errors);
   for (const unit of expanded.units) {
@@ -53,7 +55,8 @@ function addResource(loaded: LoadedPolicies, resource: Resource): void {
   try {
     if (isPolicy(resource)) loaded.policies.push(compilePolicy(resource));
     else if (isBinding(resource)) loaded.bindings.push(compileBinding(resource));
-    else if (resource.kind !== TEST_KIND) loaded.params.push(resource);
+    else if (resource.kind === TEST_KIND) loaded.tests.push(resource);
+    else loaded.params.push(resource);
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     const { file, line, column } = resource.provenance;
