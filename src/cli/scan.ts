@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { builtinCheckIds, builtinChecks } from '../checks/index.js';
+import { loadPolicyDirectory, policyChecks } from '../cel/policy-source.js';
 import { runScan } from '../engine/scan.js';
 import { redactInputErrors } from '../resources/redact.js';
 import { parseSize } from '../sources/files.js';
@@ -36,6 +37,7 @@ interface ScanFlags {
   crossResource?: boolean;
   store?: string;
   signingKey?: string;
+  policy?: string[];
 }
 
 export function scanCommand(): Command {
@@ -57,6 +59,7 @@ export function scanCommand(): Command {
     .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
+    .option('--policy <dir>', 'also evaluate the ValidatingAdmissionPolicy objects in DIR (bindings and params beside them) with CEL; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runScanCommand(paths, this.opts<ScanFlags>()));
@@ -115,6 +118,9 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const filter = reportFilter(flags);
   const { units, errors, notes } = prepareInputs(request);
 
+  const policies = (flags.policy ?? []).map((dir) => loadPolicyDirectory(dir));
+  for (const loaded of policies) errors.push(...loaded.errors);
+  const checks = policies.length === 0 ? builtinChecks : [...builtinChecks, ...policies.flatMap(policyChecks)];
   const output = openOutput(flags.outputFile);
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
@@ -126,7 +132,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     const scope = new ScopeWatch();
     const result = await runScan(units, {
       config,
-      checks: builtinChecks,
+      checks,
       crossResource: flags.crossResource !== false,
       maxFileBytes,
       ...(workers !== undefined ? { workers } : {}),
@@ -138,7 +144,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
       throw error;
     });
     progress.done();
-    const outcome = assessScan(result, config, builtinChecks);
+    const outcome = assessScan(result, config, checks);
     const empty = outcome.summary.resources === 0;
     if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
     // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.

@@ -7,7 +7,7 @@ import type { PodTemplate } from '../resources/workloads.js';
 import type { Inventory } from '../inventory/inventory.js';
 import type { AnnexaConfig } from '../isms/config.js';
 
-export type CheckDomain = 'workload' | 'pss' | 'images' | 'rbac' | 'network' | 'namespace' | 'secrets' | 'cluster';
+export type CheckDomain = 'workload' | 'pss' | 'images' | 'rbac' | 'network' | 'namespace' | 'secrets' | 'cluster' | 'policy';
 
 export interface CheckMeta {
   /** Stable, kebab-case, namespaced by domain: `workload.privileged-container`. */

@@ -94,6 +94,23 @@ export const configSchema = z.object({
     signingKey: z.string().min(1).optional(),
   }).strict().optional(),
   exceptions: z.array(exceptionEntry).default([]),
+  /** `annexa webhook serve`: how admission reviews are decided (docs/admission.md). */
+  admission: z.object({
+    mode: z.enum(['enforce', 'warn', 'audit']).default('enforce'),
+    /** Deny (enforce mode) at or above this severity; warn below it. */
+    failOn: z.enum(SEVERITIES).default('high'),
+    /** Namespace patterns (`*`, `?`) whose reviews are allowed without evaluation. */
+    exemptNamespaces: z.array(z.string().min(1)).default([]),
+    /** Usernames (exact) whose requests are allowed without evaluation, such as controllers. */
+    exemptUsers: z.array(z.string().min(1)).default([]),
+    checks: z.object({
+      /** Only these check ids run at admission (default: every per-resource check). */
+      include: z.array(z.string().min(1)).optional(),
+      exclude: z.array(z.string().min(1)).default([]),
+    }).strict().default({ exclude: [] }),
+    /** A check that throws: `Fail` denies in enforce mode (with a message naming the check), `Ignore` allows with a warning. */
+    failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
+  }).strict().optional(),
   /** What falls under incident response (A.5.24–A.5.28): clusters, namespaces and workloads. */
   incidentScope: z.object({
     clusters: z.array(z.string().min(1)).default([]),
@@ -209,6 +226,12 @@ function unknownCheckIds(config: AnnexaConfig, known: ReadonlySet<string>): Arra
   for (const id of Object.keys(config.checks.severity)) if (!known.has(id)) unknown.push({ path: ['checks', 'severity', id], id });
   config.exceptions.forEach((exception, i) => {
     if (!known.has(exception.check)) unknown.push({ path: ['exceptions', i, 'check'], id: exception.check });
+  });
+  config.admission?.checks.exclude.forEach((id, i) => {
+    if (!known.has(id)) unknown.push({ path: ['admission', 'checks', 'exclude', i], id });
+  });
+  config.admission?.checks.include?.forEach((id, i) => {
+    if (!known.has(id)) unknown.push({ path: ['admission', 'checks', 'include', i], id });
   });
   return unknown;
 }

@@ -1,0 +1,51 @@
+/**
+ * Built-in checks written in CEL, for `annexa vap generate`. Each expression is true when the
+ * object passes; it reads the pod spec through `variables.spec` (a Pod's spec, or the pod template
+ * of any workload kind) and `variables.containers` (init, regular and ephemeral containers), so one
+ * policy covers Pods and every workload. Standard CEL with optional syntax (`a.?b.orValue(x)`,
+ * Kubernetes 1.29+); no Kubernetes-specific library function is needed for these checks.
+ * test/vap-parity.test.ts evaluates each against every example of its check.
+ */
+
+export const POD_SPEC_VARIABLE = "object.kind == 'Pod' ? object.spec : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.kind == 'PodTemplate' ? object.template.spec : object.spec.template.spec";
+export const CONTAINERS_VARIABLE = 'variables.spec.?initContainers.orValue([]) + variables.spec.?containers.orValue([]) + variables.spec.?ephemeralContainers.orValue([])';
+
+const notWindows = "variables.spec.?os.?name.orValue('') != 'windows'";
+
+export interface CelCheck {
+  expression: string;
+  /** Names what failed, evaluated when the expression is false. */
+  messageExpression: string;
+}
+
+const podFlag = (field: string, what: string): CelCheck => ({
+  expression: `variables.spec.?${field}.orValue(false) != true`,
+  messageExpression: `'pod ${what} (${field}: true)'`,
+});
+
+export const CEL_CHECKS: ReadonlyMap<string, CelCheck> = new Map<string, CelCheck>([
+  ['workload.privileged-container', {
+    expression: 'variables.containers.all(c, c.?securityContext.?privileged.orValue(false) != true)',
+    messageExpression: "'privileged containers: ' + variables.containers.filter(c, c.?securityContext.?privileged.orValue(false) == true).map(c, c.name).join(', ')",
+  }],
+  ['workload.host-pid', podFlag('hostPID', 'shares the host PID namespace')],
+  ['workload.host-ipc', podFlag('hostIPC', 'shares the host IPC namespace')],
+  ['workload.host-network', podFlag('hostNetwork', 'uses the host network namespace')],
+  ['workload.share-process-namespace', podFlag('shareProcessNamespace', 'shares one process namespace between its containers')],
+  ['workload.host-path-volume', {
+    expression: '!variables.spec.?volumes.orValue([]).exists(v, type(v.?hostPath.orValue(null)) == map)',
+    messageExpression: "'hostPath volumes: ' + variables.spec.?volumes.orValue([]).filter(v, type(v.?hostPath.orValue(null)) == map).map(v, v.name).join(', ')",
+  }],
+  ['workload.allow-privilege-escalation', {
+    expression: `!(${notWindows}) || variables.containers.all(c, c.?securityContext.?allowPrivilegeEscalation.orValue(true) == false)`,
+    messageExpression: "'containers without allowPrivilegeEscalation: false: ' + variables.containers.filter(c, c.?securityContext.?allowPrivilegeEscalation.orValue(true) != false).map(c, c.name).join(', ')",
+  }],
+  ['workload.read-only-root-filesystem', {
+    expression: `!(${notWindows}) || variables.containers.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) == true)`,
+    messageExpression: "'containers with a writable root file system: ' + variables.containers.filter(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) != true).map(c, c.name).join(', ')",
+  }],
+  ['workload.host-aliases', {
+    expression: 'size(variables.spec.?hostAliases.orValue([])) == 0',
+    messageExpression: "'pod overrides /etc/hosts with hostAliases'",
+  }],
+]);
