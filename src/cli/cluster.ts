@@ -7,6 +7,8 @@ import { redactInputErrors } from '../resources/redact.js';
 import { severityRank, SEVERITIES } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
+import type { PolicyReportApi } from '../report/policyreport.js';
+import { policyReportApiOption } from '../report/policyreport-yaml.js';
 import { ClusterConfigError, ClusterConnection } from '../sources/cluster/connection.js';
 import { ClusterSource } from '../sources/cluster/source.js';
 import { OwnerRollUp } from '../sources/cluster/owners.js';
@@ -30,6 +32,7 @@ export interface ClusterFlags {
   quiet?: boolean;
   pageSize: string;
   requestTimeout: string;
+  policyreportApi?: PolicyReportApi;
 }
 
 /** The connection options shared by `cluster` and `drift`. */
@@ -49,6 +52,7 @@ export function clusterCommand(): Command {
     .option('-A, --all-namespaces', 'every namespace (the default when neither -n nor -A is given is the context namespace, as kubectl)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .addOption(policyReportApiOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (or "never")').default('high'))
     .option('-c, --config <file>', 'annexa.yaml with scope, applicability and check settings (default: ./annexa.yaml)')
     .option('-q, --quiet', 'no progress output');
@@ -101,7 +105,7 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const rollUp = new OwnerRollUp();
 
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
+  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}) });
   const progress = Progress.for(Boolean(flags.quiet));
   let result;
   try {

@@ -5,6 +5,7 @@ import { tableReporter } from './table.js';
 import { sarifReporter } from './sarif.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import { policyReportReporter } from './policyreport-yaml.js';
 
 export const REPORTERS = {
   table: tableReporter,
@@ -12,6 +13,7 @@ export const REPORTERS = {
   sarif: sarifReporter,
   junit: junitReporter,
   markdown: markdownReporter,
+  policyreport: policyReportReporter,
 } satisfies Record<string, ReporterFactory>;
 
 export const REPORT_FORMATS = Object.keys(REPORTERS);

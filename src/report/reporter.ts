@@ -9,6 +9,10 @@ export interface ReporterOptions {
   toolVersion: string;
   /** The directory file locations are relative to (SARIF artifact URIs); default: the working directory. */
   root?: string;
+  /** `-o policyreport`: wgpolicyk8s.io/v1alpha2 (default) or openreports.io/v1alpha1. */
+  policyReportApi?: 'wgpolicyk8s' | 'openreports';
+  /** A report filter (-n, --severity) hides some findings: no reporter may read an absent finding as a pass. */
+  filtered?: boolean;
 }
 
 export interface Reporter extends ScanSink {
