@@ -7,6 +7,8 @@ import { redactInputErrors } from '../resources/redact.js';
 import { severityRank, SEVERITIES } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
+import { htmlSoaContext } from './html-context.js';
+import { teeSink } from '../evidence/scan-record.js';
 import type { PolicyReportApi } from '../report/policyreport.js';
 import { policyReportApiOption } from '../report/policyreport-yaml.js';
 import { ClusterConfigError, ClusterConnection } from '../sources/cluster/connection.js';
@@ -105,7 +107,11 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const rollUp = new OwnerRollUp();
 
   const output = openOutput(flags.outputFile);
-  const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}) });
+  const soa = flags.output === 'html' ? htmlSoaContext({ config, ...(configFile ? { configFile, configName: flags.config ?? 'annexa.yaml' } : {}) }) : undefined;
+  const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({
+    write: output.write, color: output.color, toolVersion: VERSION, ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}), ...(soa ? { html: soa.html } : {}),
+  });
+  const reporter = soa ? teeSink(chosen, soa.sink) : chosen;
   const progress = Progress.for(Boolean(flags.quiet));
   let result;
   try {

@@ -19,6 +19,7 @@ import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 import { assessScan } from '../posture/outcome.js';
+import { htmlSoaContext } from './html-context.js';
 
 interface ScanFlags {
   output: string;
@@ -124,8 +125,13 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   try {
     const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
     const recorder = store ? new ScanRecorder() : undefined;
-    const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}), ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}), filtered: filter.report !== undefined });
-    const reporter = recorder ? teeSink(chosen, recorder) : chosen;
+    const soa = flags.output === 'html' ? htmlSoaContext({ config, ...(configFile ? { configFile, configName: flags.config ?? 'annexa.yaml' } : {}), units, crossResource: flags.crossResource !== false }) : undefined;
+    const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({
+      write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}), ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}),
+      filtered: filter.report !== undefined, ...(soa ? { html: soa.html } : {}),
+    });
+    const withSoa = soa ? teeSink(chosen, soa.sink) : chosen;
+    const reporter = recorder ? teeSink(withSoa, recorder) : withSoa;
     const progress = Progress.for(Boolean(flags.quiet));
     const scope = new ScopeWatch();
     const result = await runScan(units, {

@@ -6,6 +6,7 @@ import { sarifReporter } from './sarif.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import { policyReportReporter } from './policyreport-yaml.js';
+import { htmlReporter } from './html.js';
 
 export const REPORTERS = {
   table: tableReporter,
@@ -14,6 +15,7 @@ export const REPORTERS = {
   junit: junitReporter,
   markdown: markdownReporter,
   policyreport: policyReportReporter,
+  html: htmlReporter,
 } satisfies Record<string, ReporterFactory>;
 
 export const REPORT_FORMATS = Object.keys(REPORTERS);
