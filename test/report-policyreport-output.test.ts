@@ -120,6 +120,8 @@ describe('KeyedSpool', () => {
       expected.set(key, [...(expected.get(key) ?? []), line]);
     }
     assert.deepEqual(spool.keys(), [...expected.keys()]);
+    assert.deepEqual([...spool.read('ns-1')], expected.get('ns-1'));
+    assert.deepEqual([...spool.read('ns-1')], expected.get('ns-1'), 'read keeps the lines');
     for (const key of [...expected.keys()].reverse()) {
       assert.equal(spool.count(key), expected.get(key)!.length);
       assert.deepEqual([...spool.drain(key)], expected.get(key));

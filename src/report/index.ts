@@ -7,6 +7,7 @@ import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
 import { policyReportReporter } from './policyreport-yaml.js';
 import { htmlReporter } from './html.js';
+import { oscalReporter } from './oscal.js';
 
 export const REPORTERS = {
   table: tableReporter,
@@ -16,6 +17,7 @@ export const REPORTERS = {
   markdown: markdownReporter,
   policyreport: policyReportReporter,
   html: htmlReporter,
+  oscal: oscalReporter,
 } satisfies Record<string, ReporterFactory>;
 
 export const REPORT_FORMATS = Object.keys(REPORTERS);

@@ -53,6 +53,16 @@ export class KeyedSpool {
     const bucket = this.buckets.get(key);
     if (!bucket) return;
     this.buckets.delete(key);
+    yield* this.linesOf(bucket);
+  }
+
+  /** The lines of one key in append order, kept for another read (no line may be appended meanwhile). */
+  *read(key: string): Generator<string> {
+    const bucket = this.buckets.get(key);
+    if (bucket) yield* this.linesOf(bucket);
+  }
+
+  private *linesOf(bucket: Bucket): Generator<string> {
     for (const [offset, length] of bucket.extents) yield* this.readExtent(offset, length);
     yield* bucket.pending;
   }
