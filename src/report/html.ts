@@ -45,6 +45,27 @@ export interface HtmlReportContext {
   soa?(outcome: ScanOutcome): StatementOfApplicability;
   /** The report's time (RFC 3339); default: when the report is written. */
   time?: string;
+  /** `evidence export -o html`: the store, its verification and the records of the period. */
+  evidence?: EvidenceSummary;
+}
+
+export interface EvidenceSummary {
+  store: string;
+  verified: boolean;
+  /** Why the chain does not verify. */
+  problem?: string;
+  period: string;
+  /** The scan record the page's posture and findings come from. */
+  scan: { id: string; seq: number; time: string };
+  records: Array<{ seq: number; id: string; type: string; time: string; summary: string }>;
+}
+
+function* evidenceSection(evidence: EvidenceSummary | undefined): Generator<string> {
+  if (!evidence) return;
+  yield '<h2 id="evidence">Evidence</h2>';
+  yield `<p>Store ${escapeHtml(evidence.store)}: the hash chain ${evidence.verified ? '<span class="status status-pass">verifies</span>' : `<span class="status status-fail">does not verify</span> (${escapeHtml(evidence.problem ?? 'unknown problem')})`}. `
+    + `Period: ${escapeHtml(evidence.period)}. This page shows scan record ${evidence.scan.seq} (${escapeHtml(evidence.scan.id)}, ${escapeHtml(evidence.scan.time)}), the latest of the period.</p>`;
+  yield* table(['Seq', 'Type', 'Time', 'Record', 'Summary'], evidence.records.map((r) => `<tr>${td(String(r.seq))}${td(r.type)}${td(r.time)}${tdCode(r.id)}${td(r.summary)}</tr>`));
 }
 
 function td(text: string, cls?: string): string {
@@ -281,7 +302,7 @@ export const htmlReporter: ReporterFactory = ({ write, toolVersion, html }) => {
       const soa = html?.soa?.(outcome);
       const title = soa ? `Annexa compliance report — ${soa.scope.name}` : 'Annexa compliance report';
       const sections = [
-        summarySection(outcome, excepted), postureSection(outcome.controls), soaSection(soa), byControlSection(byControl, outcome),
+        evidenceSection(html?.evidence), summarySection(outcome, excepted), postureSection(outcome.controls), soaSection(soa), byControlSection(byControl, outcome),
         byResourceSection(byResource), exceptionsSection(exceptions, excepted, outcome, today), scopeSection(outOfScope), errorsSection(outcome),
       ];
       try {
