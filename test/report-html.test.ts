@@ -92,7 +92,14 @@ describe('-o html', () => {
     assert.match(text, /Config digest|sha256:[0-9a-f]{64}/);
     assert.match(text, /annexa \d+\.\d+\.\d+ · generated \d{4}-\d\d-\d\dT/);
     assert.match(text, /<td>2099-01-01<\/td>/, 'exception expiry');
-    assert.match(text, /class="remediation"><code>workload\.privileged-container<\/code>: /);
+    const byControl = text.slice(text.indexOf('<h2 id="by-control">'), text.indexOf('<h2 id="by-resource">'));
+    const byResource = text.slice(text.indexOf('<h2 id="by-resource">'), text.indexOf('<h2 id="exceptions">'));
+    for (const section of [byControl, byResource]) assert.match(section, /class="remediation"><code>workload\.privileged-container<\/code>: /);
+    // Once per resource group, not per row: the hostile Pod's group has one remediation per distinct check.
+    const hostileGroup = byResource.slice(byResource.indexOf('x&lt;script&gt;alert(1)'));
+    const group = hostileGroup.slice(0, hostileGroup.indexOf('<h3>') === -1 ? undefined : hostileGroup.indexOf('<h3>'));
+    const checks = new Set([...group.matchAll(/<td class="sev sev-\w+">\w+<\/td><td><code>([^<]+)<\/code>/g)].map((m) => m[1]));
+    assert.equal((group.match(/class="remediation"/g) ?? []).length, checks.size);
     assertOnlyOwnMarkup(text);
     assertNoNetwork(text);
   });

@@ -207,16 +207,22 @@ function* byControlSection(groups: ControlFindings, outcome: ScanOutcome): Gener
 
 /** Cells of a finding in the by-resource table (GroupedFindings rows: severity, check id, then these). */
 function resourceRow(finding: Finding): Row {
-  return [finding.severity, finding.checkId, tdCode(locationText(finding.location, true) || '-'), td(finding.message), tdCode(finding.path), td(controlsText(finding.controls)), td(finding.remediation)];
+  return [finding.severity, finding.checkId, tdCode(locationText(finding.location, true) || '-'), td(finding.message), tdCode(finding.path), td(controlsText(finding.controls))];
 }
 
-function* byResourceSection(groups: GroupedFindings): Generator<string> {
+/** Each resource's findings, then the remediation of each of its checks once (not on every row: the page stays small). */
+function* byResourceSection(groups: GroupedFindings, outcome: ScanOutcome): Generator<string> {
   yield '<h2 id="by-resource">Findings by resource</h2>';
+  const remediation = new Map(outcome.checks.map((c) => [c.id, c.remediation]));
   let any = false;
   for (const [ref, rows] of groups.groups()) {
     any = true;
     yield `<h3>${escapeHtml(ref)}</h3>`;
-    yield* table(['Severity', 'Check', 'Location', 'Message', 'Path', 'Controls', 'Remediation'], rows.map(([severity, checkId, ...cells]) => `<tr>${sevCell(severity)}${tdCode(checkId)}${cells.join('')}</tr>`));
+    yield* table(['Severity', 'Check', 'Location', 'Message', 'Path', 'Controls'], rows.map(([severity, checkId, ...cells]) => `<tr>${sevCell(severity)}${tdCode(checkId)}${cells.join('')}</tr>`));
+    for (const checkId of new Set(rows.map((row) => row[1]))) {
+      const text = remediation.get(checkId);
+      if (text) yield `<div class="remediation"><code>${escapeHtml(checkId)}</code>: ${escapeHtml(text)}</div>`;
+    }
   }
   if (!any) yield '<p>No findings.</p>';
 }
@@ -303,7 +309,7 @@ export const htmlReporter: ReporterFactory = ({ write, toolVersion, html }) => {
       const title = soa ? `Annexa compliance report — ${soa.scope.name}` : 'Annexa compliance report';
       const sections = [
         evidenceSection(html?.evidence), summarySection(outcome, excepted), postureSection(outcome.controls), soaSection(soa), byControlSection(byControl, outcome),
-        byResourceSection(byResource), exceptionsSection(exceptions, excepted, outcome, today), scopeSection(outOfScope), errorsSection(outcome),
+        byResourceSection(byResource, outcome), exceptionsSection(exceptions, excepted, outcome, today), scopeSection(outOfScope), errorsSection(outcome),
       ];
       try {
         write(`<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">\n`);
