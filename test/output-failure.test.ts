@@ -13,7 +13,7 @@ import { generateCorpus } from '../bench/corpus.js';
 import { binPath, projectRoot } from './support/paths.js';
 import { tempTree } from './support/scan-output.js';
 
-const FORMATS = ['json', 'sarif', 'junit', 'markdown', 'table'];
+const FORMATS = ['json', 'sarif', 'junit', 'markdown', 'table', 'policyreport', 'html', 'oscal'];
 const ENV = { ...process.env, NO_COLOR: '1' };
 
 const corpus = join(tempTree(), 'corpus');

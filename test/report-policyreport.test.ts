@@ -141,6 +141,25 @@ describe('PolicyReport builder', () => {
     assert.ok(buildPolicyReports(findings, { checks }).every((r) => r.summary.pass === 0));
   });
 
+  it('the same object in two documents: merged by default, judged per document when each brings its findings', () => {
+    const twice = scanManifest(`
+apiVersion: v1
+kind: Pod
+metadata: { name: twin, namespace: team-c }
+spec: { containers: [{ name: app, image: registry.example.com/app@sha256:${'c'.repeat(64)}, securityContext: { privileged: true } }] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: twin, namespace: team-c }
+spec: { containers: [{ name: app, image: registry.example.com/app@sha256:${'c'.repeat(64)} }] }
+`);
+    const passesOfPrivileged = (reports: PolicyReport[]) => reports.flatMap((r) => r.results).filter((r) => r.policy === 'workload.privileged-container' && r.result === 'pass').length;
+    const merged = buildPolicyReports(twice.findings, { checks, evaluated: twice.scanned.map((s) => ({ ref: s.ref, checks: s.evaluated })) });
+    assert.equal(passesOfPrivileged(merged), 0);
+    const perDocument = buildPolicyReports(twice.findings, { checks, evaluated: twice.scanned.map((s) => ({ ref: s.ref, checks: s.evaluated, findings: s.findings })) });
+    assert.equal(passesOfPrivileged(perDocument), 1);
+  });
+
   it('an info finding is a warning; excepted and out-of-scope findings are skipped, saying why', () => {
     const base = findings.find((f) => f.checkId === 'workload.privileged-container')!;
     const info: Finding = { ...base, severity: 'info' };
@@ -203,9 +222,17 @@ describe('PolicyReport builder', () => {
     assert.deepEqual(buildPolicyReports([], { checks }), []);
   });
 
-  it('errors with no check, and unknown checks in the evaluated list, add nothing', () => {
-    const reports = buildPolicyReports([], { checks, errors: [{ file: 'x.yaml', line: 1, message: 'not YAML' }], evaluated: [{ ref: { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'n' }, checks: ['no.such-check'] }] });
-    assert.deepEqual(reports, []);
+  it('an input error no check raised is an error result of the cluster report, with its file and line', () => {
+    const reports = buildPolicyReports([], { checks, errors: [{ file: 'x.yaml', line: 3, column: 1, message: 'not YAML' }] });
+    assert.equal(reports.length, 1);
+    assert.equal(reports[0]!.kind, 'ClusterPolicyReport');
+    assert.deepEqual(reports[0]!.results, [{ source: 'annexa', policy: 'annexa.input', rule: 'annexa.input', category: 'input', result: 'error', scored: true, message: 'not YAML', properties: { file: 'x.yaml', line: '3', column: '1' } }]);
+    assert.deepEqual(reports[0]!.summary, { pass: 0, fail: 0, warn: 0, error: 1, skip: 0 });
+    assertValid(reports[0]!);
     assert.equal(errors.length, 0);
+  });
+
+  it('unknown checks in the evaluated list add nothing', () => {
+    assert.deepEqual(buildPolicyReports([], { checks, evaluated: [{ ref: { apiVersion: 'v1', kind: 'Pod', name: 'p', namespace: 'n' }, checks: ['no.such-check'] }] }), []);
   });
 });

@@ -49,7 +49,7 @@ describe('redaction in every output format', () => {
   });
 
   it('covers every registered format', () => {
-    assert.deepEqual([...REPORT_FORMATS].sort(), ['json', 'junit', 'markdown', 'sarif', 'table']);
+    assert.deepEqual([...REPORT_FORMATS].sort(), ['html', 'json', 'junit', 'markdown', 'oscal', 'policyreport', 'sarif', 'table']);
   });
 
   for (const format of REPORT_FORMATS) {

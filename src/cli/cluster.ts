@@ -7,6 +7,10 @@ import { redactInputErrors } from '../resources/redact.js';
 import { severityRank, SEVERITIES } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
+import { htmlSoaContext } from './html-context.js';
+import { teeSink } from '../evidence/scan-record.js';
+import type { PolicyReportApi } from '../report/policyreport.js';
+import { policyReportApiOption } from '../report/policyreport-yaml.js';
 import { ClusterConfigError, ClusterConnection } from '../sources/cluster/connection.js';
 import { ClusterSource } from '../sources/cluster/source.js';
 import { OwnerRollUp } from '../sources/cluster/owners.js';
@@ -35,6 +39,7 @@ export interface ClusterFlags {
   requestTimeout: string;
   store?: string;
   signingKey?: string;
+  policyreportApi?: PolicyReportApi;
 }
 
 /** The connection options shared by `cluster` and `drift`. */
@@ -54,6 +59,7 @@ export function clusterCommand(): Command {
     .option('-A, --all-namespaces', 'every namespace (the default when neither -n nor -A is given is the context namespace, as kubectl)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .addOption(policyReportApiOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (or "never")').default('high'))
     .option('-c, --config <file>', 'annexa.yaml with scope, applicability and check settings (default: ./annexa.yaml)')
     .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
@@ -139,8 +145,12 @@ async function scanCluster(flags: ClusterFlags, { config, connection, namespace,
 
   const output = openOutput(flags.outputFile);
   const recorder = store ? new ScanRecorder() : undefined;
-  const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
-  const reporter = recorder ? teeSink(chosen, recorder) : chosen;
+  const soa = flags.output === 'html' ? htmlSoaContext({ config, ...(configFile ? { configFile, configName: flags.config ?? 'annexa.yaml' } : {}) }) : undefined;
+  const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({
+    write: output.write, color: output.color, toolVersion: VERSION, ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}), ...(soa ? { html: soa.html } : {}),
+  });
+  const withSoa = soa ? teeSink(chosen, soa.sink) : chosen;
+  const reporter = recorder ? teeSink(withSoa, recorder) : withSoa;
   const progress = Progress.for(Boolean(flags.quiet));
   let result;
   try {

@@ -1,4 +1,5 @@
 /** `annexa evidence verify|list|show|export|verify-bundle|trend`: the evidence store from the command line. */
+import { writeEvidenceHtml } from './evidence-html.js';
 import { Command, Option } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinCheckIds } from '../checks/index.js';
@@ -119,14 +120,19 @@ export function evidenceCommand(): Command {
     }));
 
   evidence.addCommand(storeOptions(new Command('export'))
-    .description('Write a signed .tar.gz bundle of the records of a period for auditors')
-    .requiredOption('--out <file>', 'the .tar.gz to write')
+    .description('Write a signed .tar.gz bundle of the records of a period for auditors, or (-o html) a report of its latest scan')
+    .requiredOption('--out <file>', 'the .tar.gz (or, with -o html, the .html) to write')
+    .addOption(new Option('-o, --output <format>', 'bundle: the signed records; html: a self-contained report of the latest scan of the period').choices(['bundle', 'html']).default('bundle'))
     .option('--since <date>', 'records at or after this date or time')
     .option('--until <date>', 'records before this date or time')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the manifest (default: the store\'s)')
     .action(async function (this: Command) {
-      const flags = this.opts<StoreFlags & { out: string; since?: string; until?: string }>();
+      const flags = this.opts<StoreFlags & { out: string; since?: string; until?: string; output: string }>();
       const period = optionalPeriod(flags);
+      if (flags.output === 'html') {
+        await exportHtml(flags, period);
+        return;
+      }
       const manifest = await withStore(flags, async (store) => {
         const verified = await store.verify();
         if (!verified.ok) throw new UsageError(`the store does not verify (record ${verified.problem!.seq}: ${verified.problem!.message}); nothing exported`);
@@ -179,6 +185,22 @@ function optionalPeriod(flags: { since?: string; until?: string }): { since?: st
   const since = instant(flags.since, '--since');
   const until = instant(flags.until, '--until');
   return { ...(since ? { since } : {}), ...(until ? { until } : {}) };
+}
+
+async function exportHtml(flags: StoreFlags & { out: string }, period: { since?: string; until?: string }): Promise<void> {
+  const output = openOutput(flags.out);
+  try {
+    const scan = await withStore(flags, async (store) => {
+      const verified = await store.verify();
+      const problem = verified.problem ? `record ${verified.problem.seq}: ${verified.problem.message}` : undefined;
+      return writeEvidenceHtml({ store, storeName: verified.store, period, verified: { ok: verified.ok, ...(problem ? { problem } : {}) }, summaryOf, write: output.write });
+    });
+    output.close();
+    process.stderr.write(`annexa: wrote ${flags.out}: scan record ${scan.seq} of ${scan.time}\n`);
+  } catch (error) {
+    output.abort();
+    throw error;
+  }
 }
 
 /** One line about a record's content. */

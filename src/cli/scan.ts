@@ -12,12 +12,15 @@ import type { Finding, Severity } from '../resources/types.js';
 import { isSeverity, SEVERITIES, severityRank } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
+import type { PolicyReportApi } from '../report/policyreport.js';
+import { policyReportApiOption } from '../report/policyreport-yaml.js';
 import { openOutput, Progress, problemLine, reportProblems, UsageError, EXIT, noteConfig } from './io.js';
 import { ScopeWatch } from './scope-warnings.js';
 import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 import { assessScan } from '../posture/outcome.js';
+import { htmlSoaContext } from './html-context.js';
 
 interface ScanFlags {
   output: string;
@@ -38,6 +41,7 @@ interface ScanFlags {
   store?: string;
   signingKey?: string;
   policy?: string[];
+  policyreportApi?: PolicyReportApi;
 }
 
 export function scanCommand(): Command {
@@ -46,6 +50,7 @@ export function scanCommand(): Command {
     .argument('[paths...]', 'files or directories (.yaml, .yml, .json), or - for standard input')
     .addOption(new Option('-o, --output <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--output-file <file>', 'write the report to a file instead of stdout')
+    .addOption(policyReportApiOption())
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity (or "never")').default('high'))
     .option('-c, --config <file>', 'annexa.yaml with scope, applicability and check settings (default: ./annexa.yaml)')
     .option('-k, --kustomize <dir>', 'scan the output of `kubectl kustomize DIR` (repeatable)', (value: string, previous: string[]) => [...previous, value], [] as string[])
@@ -126,8 +131,13 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   try {
     const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
     const recorder = store ? new ScanRecorder() : undefined;
-    const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
-    const reporter = recorder ? teeSink(chosen, recorder) : chosen;
+    const soa = flags.output === 'html' ? htmlSoaContext({ config, ...(configFile ? { configFile, configName: flags.config ?? 'annexa.yaml' } : {}), units, crossResource: flags.crossResource !== false }) : undefined;
+    const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({
+      write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}), ...(flags.policyreportApi ? { policyReportApi: flags.policyreportApi } : {}),
+      filtered: filter.report !== undefined, ...(soa ? { html: soa.html } : {}),
+    });
+    const withSoa = soa ? teeSink(chosen, soa.sink) : chosen;
+    const reporter = recorder ? teeSink(withSoa, recorder) : withSoa;
     const progress = Progress.for(Boolean(flags.quiet));
     const scope = new ScopeWatch();
     const result = await runScan(units, {

@@ -5,6 +5,9 @@ import { tableReporter } from './table.js';
 import { sarifReporter } from './sarif.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
+import { policyReportReporter } from './policyreport-yaml.js';
+import { htmlReporter } from './html.js';
+import { oscalReporter } from './oscal.js';
 
 export const REPORTERS = {
   table: tableReporter,
@@ -12,6 +15,9 @@ export const REPORTERS = {
   sarif: sarifReporter,
   junit: junitReporter,
   markdown: markdownReporter,
+  policyreport: policyReportReporter,
+  html: htmlReporter,
+  oscal: oscalReporter,
 } satisfies Record<string, ReporterFactory>;
 
 export const REPORT_FORMATS = Object.keys(REPORTERS);

@@ -80,12 +80,23 @@ export interface PolicyReportOptions {
   timestamp?: Date;
   /** The checks that ran (outcome.checks): category and title of each result; needed for pass and error results. */
   checks?: readonly PolicyCheckInfo[];
-  /** Per resource, the checks evaluated on it (ScannedResource.evaluated): each one without a finding there is a `pass`. */
-  evaluated?: Iterable<{ ref: ResourceRef; checks: readonly string[] }>;
-  /** The scan's input errors (outcome.errors): a check that threw on a resource is an `error` result. */
+  /**
+   * Per resource, the checks evaluated on it (ScannedResource.evaluated): each one without a finding
+   * there is a `pass`. With `findings` (the resource's own, ScannedResource.findings), "there" means
+   * that document: two documents naming the same object are judged each on its own, as the scan
+   * reporter does; without, any finding about the same object (kind, namespace, name) counts.
+   */
+  evaluated?: Iterable<EvaluatedResource>;
+  /** The scan's input errors (outcome.errors): each one an `error` result (see `errorResult`). */
   errors?: readonly InputError[];
   /** Extra labels on every report (metadata.labels). */
   labels?: Record<string, string>;
+}
+
+export interface EvaluatedResource {
+  ref: ResourceRef;
+  checks: readonly string[];
+  findings?: readonly Finding[];
 }
 
 export const DEFAULT_POLICY_SOURCE = 'annexa';
@@ -152,11 +163,31 @@ export function passResult(ref: ResourceRef, check: PolicyCheckInfo, options: Re
   return result;
 }
 
-/** A check that threw on a resource: its result there is unknown. */
-export function errorResult(checkId: string, ref: ResourceRef, message: string, options: ResultOptions = {}): PolicyResult {
-  const result = baseResult(checkId, 'error', message, options);
-  result.resources = [resourceRef(ref)];
+/** The policy of an input error that no check raised (a document that does not parse, a field the API server would reject). */
+export const INPUT_ERROR_POLICY = 'annexa.input';
+
+/**
+ * An input error as an `error` result: a check that threw on a resource (its result there is
+ * unknown) is filed under that check and resource; any other error under `annexa.input`, with its
+ * file and line, in the cluster report (a file belongs to no namespace).
+ */
+export function errorResult(error: InputError, options: ResultOptions = {}): PolicyResult {
+  const { checkId, resource } = error as InputError & { checkId?: unknown; resource?: ResourceRef };
+  const byCheck = typeof checkId === 'string';
+  const result = baseResult(byCheck ? checkId : INPUT_ERROR_POLICY, 'error', error.message, byCheck ? options : { ...options, check: { id: INPUT_ERROR_POLICY, domain: 'input', title: 'Input' } });
+  if (resource) result.resources = [resourceRef(resource)];
+  const properties: Record<string, string> = { file: error.file };
+  if (error.line !== undefined) properties.line = String(error.line);
+  if (error.column !== undefined) properties.column = String(error.column);
+  if (error.field !== undefined) properties.field = error.field;
+  result.properties = properties;
   return result;
+}
+
+/** The report an input error's result goes to: its resource's namespace, else the cluster report. */
+export function errorNamespace(error: InputError): string | undefined {
+  const { resource } = error as InputError & { resource?: ResourceRef };
+  return resource ? reportNamespace(resource) : undefined;
 }
 
 export interface ResultOptions {
@@ -255,16 +286,6 @@ export function* passesOf(
   }
 }
 
-/** The check failures among a scan's input errors that name a resource (engine/evaluate.ts `CheckFailure`). */
-export function checkFailures(errors: readonly InputError[]): Array<{ checkId: string; resource: ResourceRef; message: string }> {
-  const failures: Array<{ checkId: string; resource: ResourceRef; message: string }> = [];
-  for (const error of errors) {
-    const { checkId, resource } = error as InputError & { checkId?: unknown; resource?: ResourceRef };
-    if (typeof checkId === 'string' && resource) failures.push({ checkId, resource, message: error.message });
-  }
-  return failures;
-}
-
 /**
  * Whole reports from findings (and optionally the evaluated checks, for passes, and the scan's
  * errors): the cluster report first (only when it has results), then one report per namespace in
@@ -274,8 +295,8 @@ export function buildPolicyReports(findings: Iterable<Finding>, options: PolicyR
   const checks = new Map((options.checks ?? []).map((check) => [check.id, check]));
   const resultOptions = (checkId: string): ResultOptions => ({ ...sourceAndTime(options), ...(checks.has(checkId) ? { check: checks.get(checkId)! } : {}) });
   const reports = new Map<string, PolicyReport>();
-  const add = (ref: ResourceRef, result: PolicyResult) => {
-    const namespace = reportNamespace(ref);
+  const add = (ref: ResourceRef, result: PolicyResult) => addTo(reportNamespace(ref), result);
+  const addTo = (namespace: string | undefined, result: PolicyResult) => {
     const key = namespace ?? '';
     let report = reports.get(key);
     if (!report) reports.set(key, (report = reportFor(namespace, options)));
@@ -291,9 +312,10 @@ export function buildPolicyReports(findings: Iterable<Finding>, options: PolicyR
     else byResource.set(key, [finding]);
   }
   for (const evaluated of options.evaluated ?? []) {
-    for (const [ref, check] of passesOf(evaluated, byResource.get(formatRef(evaluated.ref)) ?? [], checks)) add(ref, passResult(ref, check, sourceAndTime(options)));
+    const judgedBy = evaluated.findings ?? byResource.get(formatRef(evaluated.ref)) ?? [];
+    for (const [ref, check] of passesOf(evaluated, judgedBy, checks)) add(ref, passResult(ref, check, sourceAndTime(options)));
   }
-  for (const failure of checkFailures(options.errors ?? [])) add(failure.resource, errorResult(failure.checkId, failure.resource, failure.message, resultOptions(failure.checkId)));
+  for (const error of options.errors ?? []) addTo(errorNamespace(error), errorResult(error, resultOptions((error as { checkId?: string }).checkId ?? '')));
   return [...reports.entries()].sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : a > b ? 1 : 0)).map(([, report]) => report);
 }
 

@@ -86,7 +86,7 @@ export class Spool {
 }
 
 /** A read-write file with no name: created in a private directory and unlinked at once. */
-function openAnonymousFile(): number {
+export function openAnonymousFile(): number {
   const dir = mkdtempSync(join(tmpdir(), 'annexa-spool-'));
   const path = join(dir, 'rows');
   try {

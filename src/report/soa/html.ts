@@ -15,7 +15,7 @@ th{background:#eee}tr:nth-child(even) td{background:#fafafa}
 @media print{body{margin:0;font-size:9pt}thead{display:table-header-group}tr{break-inside:avoid}}
 `;
 
-function scopeSection(soa: StatementOfApplicability): string {
+export function soaScopeSection(soa: StatementOfApplicability): string {
   const { scope } = soa;
   const exclusions = scope.exclude.length === 0 ? '<p>No namespaces are excluded.</p>'
     : `<table><thead><tr><th>Excluded namespace</th><th>Justification</th><th>Resources</th><th>Findings not counted</th></tr></thead><tbody>${scope.exclude.map((e) =>
@@ -34,7 +34,7 @@ function assessmentSection(soa: StatementOfApplicability): string {
   return `<h2>Assessment</h2><p>${escapeHtml(text)} Automated status: ${escapeHtml(summary)}.</p>${a ? `<p>${escapeHtml(STATUS_NOTE)}</p>` : ''}`;
 }
 
-function documentSection(soa: StatementOfApplicability): string {
+export function documentSection(soa: StatementOfApplicability): string {
   const rows = headerFields(soa).map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`).join('');
   return `<h2>Document control</h2><table class="document"><tbody>${rows}</tbody></table>`;
 }
@@ -53,6 +53,14 @@ function controlRows(soa: StatementOfApplicability): string {
   }).join('\n');
 }
 
+/** The SoA's controls as one table (also in the scan's HTML report). */
+export function soaControlsTable(soa: StatementOfApplicability): string {
+  return `<table><thead><tr><th>Control</th><th>Title</th><th>Theme</th><th>Applicable</th><th>Justification</th><th>Implementation status</th><th>Automated status</th><th>Automation</th><th>Evidence</th><th>Owner</th><th>Responsibility</th><th>Review</th><th>Conflicts</th></tr></thead>
+<tbody>
+${controlRows(soa)}
+</tbody></table>`;
+}
+
 export function soaHtml(soa: StatementOfApplicability): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -61,14 +69,11 @@ export function soaHtml(soa: StatementOfApplicability): string {
 <h1>${escapeHtml(soa.document.title)} — ISO/IEC 27001:2022 Annex A</h1>
 <p>${escapeHtml(soa.scope.name)} · generated ${escapeHtml(soa.generated)}</p>
 ${documentSection(soa)}
-${scopeSection(soa)}
+${soaScopeSection(soa)}
 ${assessmentSection(soa)}
 ${conflictSection(soa)}
 <h2>Controls</h2>
-<table><thead><tr><th>Control</th><th>Title</th><th>Theme</th><th>Applicable</th><th>Justification</th><th>Implementation status</th><th>Automated status</th><th>Automation</th><th>Evidence</th><th>Owner</th><th>Responsibility</th><th>Review</th><th>Conflicts</th></tr></thead>
-<tbody>
-${controlRows(soa)}
-</tbody></table>
+${soaControlsTable(soa)}
 </body></html>
 `;
 }
