@@ -141,10 +141,12 @@ export interface UnusedGrant {
   unusedPairs?: string[];
 }
 
-/** Granted rules (through the given bindings) that no request of the period used; partly used rules list what was not. */
+/** Granted rules (through the bindings given, not the built-in defaults) that no request of the period used; partly used rules list what was not. */
 export function unusedGrants(model: RbacModel, subject: SubjectRef, uses: readonly Use[]): UnusedGrant[] {
   const out: UnusedGrant[] = [];
   for (const via of model.grantsTo(subject)) {
+    // The Kubernetes defaults every authenticated identity holds (discovery, self-review) are not a review finding.
+    if (via.binding.builtin) continue;
     const scoped = via.namespace === undefined ? uses : uses.filter((u) => u.namespace === via.namespace);
     for (const rule of via.role.rules) {
       if (via.namespace !== undefined && rule.nonResourceURLs.length > 0) continue;
