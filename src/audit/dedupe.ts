@@ -26,10 +26,17 @@ export interface DedupeStats {
 
 export class StageDeduplicator<T extends { event: AuditEvent }> {
   private readonly window = new Map<string, T | typeof EMITTED>();
+  /**
+   * Insertion order as a ring of ids: evicting the oldest from the Map itself (`keys().next()` after
+   * deletes from the front) walks over the deleted slots V8 keeps until it rehashes.
+   */
+  private readonly order: string[];
+  private oldest = 0;
   readonly stats: DedupeStats = { merged: 0, evictedEarly: 0 };
 
   constructor(private readonly capacity = DEFAULT_DEDUPE_WINDOW) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error('dedupe window must be a positive integer');
+    this.order = new Array<string>(capacity);
   }
 
   /** The records ready to evaluate after `record` arrives (zero, one, or an evicted one and this one). */
@@ -54,6 +61,8 @@ export class StageDeduplicator<T extends { event: AuditEvent }> {
       return;
     }
     if (this.window.size >= this.capacity) this.evictOldest(out);
+    // The slot at `oldest` is free now (evicted, or never used while the window filled).
+    this.order[(this.oldest + this.window.size) % this.capacity] = id;
     if (final) {
       this.window.set(id, EMITTED);
       out.push(record);
@@ -63,11 +72,11 @@ export class StageDeduplicator<T extends { event: AuditEvent }> {
   }
 
   private evictOldest(out: T[]): void {
-    const oldest = this.window.entries().next();
-    if (oldest.done) return;
-    const [id, held] = oldest.value;
+    const id = this.order[this.oldest]!;
+    this.oldest = (this.oldest + 1) % this.capacity;
+    const held = this.window.get(id);
     this.window.delete(id);
-    if (held !== EMITTED) {
+    if (held !== EMITTED && held !== undefined) {
       this.stats.evictedEarly += 1;
       out.push(held);
     }
@@ -75,8 +84,12 @@ export class StageDeduplicator<T extends { event: AuditEvent }> {
 
   /** At the end of the input: the events whose final stage never came (a request still running, a cut log). */
   flush(out: T[]): void {
-    for (const held of this.window.values()) if (held !== EMITTED) out.push(held);
+    for (let i = 0; i < this.window.size; i++) {
+      const held = this.window.get(this.order[(this.oldest + i) % this.capacity]!);
+      if (held !== EMITTED && held !== undefined) out.push(held);
+    }
     this.window.clear();
+    this.oldest = 0;
   }
 
   get size(): number {

@@ -64,13 +64,14 @@ function parseProblem(error: unknown): string {
   return `not valid JSON (${error instanceof Error ? error.message.replace(/^Unexpected/, 'unexpected') : String(error)})`;
 }
 
-/** Lines of a byte stream, decoded as UTF-8, numbered from 1; over-long lines are reported and skipped. */
-async function* linesOf(stream: AsyncIterable<Buffer>, file: string, maxLineBytes: number, onError: (error: ReadError) => void): AsyncGenerator<{ text: string; line: number }> {
+/** Lines of a byte stream, decoded as UTF-8, numbered from 1, one batch per chunk (one await per chunk, not per line); over-long lines are reported and skipped. */
+async function* linesOf(stream: AsyncIterable<Buffer>, file: string, maxLineBytes: number, onError: (error: ReadError) => void): AsyncGenerator<Array<{ text: string; line: number }>> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
   let skipping = false;
   for await (const chunk of stream) {
+    const batch: Array<{ text: string; line: number }> = [];
     let start = 0;
     for (;;) {
       const end = chunk.indexOf(NEWLINE, start);
@@ -81,10 +82,10 @@ async function* linesOf(stream: AsyncIterable<Buffer>, file: string, maxLineByte
       } else if (pendingBytes + end - start > maxLineBytes) {
         onError({ file, line, message: `line longer than ${maxLineBytes} bytes; skipped` });
       } else if (pendingBytes === 0) {
-        yield { text: chunk.toString('utf8', start, end), line };
+        batch.push({ text: chunk.toString('utf8', start, end), line });
       } else {
         pending.push(chunk.subarray(start, end));
-        yield { text: Buffer.concat(pending).toString('utf8'), line };
+        batch.push({ text: Buffer.concat(pending).toString('utf8'), line });
       }
       pending = [];
       pendingBytes = 0;
@@ -103,8 +104,9 @@ async function* linesOf(stream: AsyncIterable<Buffer>, file: string, maxLineByte
         pendingBytes += rest.length;
       }
     }
+    if (batch.length > 0) yield batch;
   }
-  if (pendingBytes > 0 && !skipping) yield { text: Buffer.concat(pending).toString('utf8'), line: line + 1 };
+  if (pendingBytes > 0 && !skipping) yield [{ text: Buffer.concat(pending).toString('utf8'), line: line + 1 }];
 }
 
 /** Audit events of a byte stream (already decompressed). */
@@ -113,7 +115,7 @@ export async function* readAuditStream(stream: AsyncIterable<Buffer>, file: stri
   const maxDocument = options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT;
   let document: string[] | undefined;
   let documentBytes = 0;
-  for await (const { text: raw, line } of linesOf(stream, file, maxLine, options.onError)) {
+  for await (const batch of linesOf(stream, file, maxLine, options.onError)) for (const { text: raw, line } of batch) {
     let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (document) {
@@ -125,7 +127,9 @@ export async function* readAuditStream(stream: AsyncIterable<Buffer>, file: stri
       document.push(text);
       continue;
     }
-    const trimmed = text.trim();
+    // Whitespace around a line is rare: trim (a copy) only when the line starts or ends with some.
+    const edge = text.length === 0 ? 0 : Math.min(text.charCodeAt(0), text.charCodeAt(text.length - 1));
+    const trimmed = edge <= 32 ? text.trim() : text;
     if (trimmed === '') continue;
     // A pretty-printed document (`kubectl get --raw`, jq): read whole, within maxDocumentBytes.
     if (line === 1 && (trimmed === '{' || trimmed === '[')) {
