@@ -111,6 +111,12 @@ export const configSchema = z.object({
     /** A check that throws: `Fail` denies in enforce mode (with a message naming the check), `Ignore` allows with a warning. */
     failurePolicy: z.enum(['Fail', 'Ignore']).default('Fail'),
   }).strict().optional(),
+  /** `annexa audit`: authorization-failure bursts and the stage-dedupe window (docs/audit.md). */
+  audit: z.object({
+    burstThreshold: z.number().int().min(2).max(1_000_000).default(10),
+    burstWindowSeconds: z.number().int().min(1).max(86_400).default(60),
+    dedupeWindow: z.number().int().min(1).max(10_000_000).default(10_000),
+  }).strict().optional(),
   /** What falls under incident response (A.5.24–A.5.28): clusters, namespaces and workloads. */
   incidentScope: z.object({
     clusters: z.array(z.string().min(1)).default([]),

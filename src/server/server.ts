@@ -94,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const host = options.host ?? '0.0.0.0';
   const listener = (req: IncomingMessage, res: ServerResponse) => void dispatch(req, res);
   const server = options.tls
-    ? createHttpsServer({ ...loadTlsOptions(options.tls), ...(options.tls.clientCaFile ? { requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    ? createHttpsServer({ ...loadTlsOptions(options.tls), ...(options.tls.clientCaFile ? { requestCert: true, rejectUnauthorized: !options.tls.clientCertOptional } : {}) }, listener)
     : createHttpServer(listener);
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;

@@ -14,6 +14,11 @@ export interface TlsFiles {
   keyFile: string;
   /** When set, clients must present a certificate signed by this CA (mutual TLS). */
   clientCaFile?: string;
+  /**
+   * With `clientCaFile`: ask for a client certificate but let the handshake succeed without one; the
+   * handler decides (`(req.socket as TLSSocket).authorized`), e.g. to accept a bearer token instead and answer 401.
+   */
+  clientCertOptional?: boolean;
 }
 
 /** Reads the files and builds context options; throws with the file name and reason when they do not form a usable pair. */
