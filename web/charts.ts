@@ -44,6 +44,8 @@ export function TrendChart({ trend }: { trend: Trend }): VNode {
   const y = (v: number) => height - pad - (v / max) * (height - 2 * pad);
   return html`<svg class="chart" role="img" aria-label="Trend of failing and passing controls" viewBox=${`0 0 ${width} ${height}`} width=${width} height=${height}>
     <line x1=${pad} y1=${height - pad} x2=${width - pad} y2=${height - pad} class="axis" />
+    <text x=${pad - 6} y=${y(max) + 4} class="chart-label" text-anchor="end">${max}</text>
+    <text x=${pad - 6} y=${y(0) + 4} class="chart-label" text-anchor="end">0</text>
     ${series.map((s) => html`<g key=${s.name}>
       <polyline class=${`line line-${s.name}`} points=${s.values.map((v, i) => `${x(i)},${y(v)}`).join(' ')} />
       ${s.values.map((v, i) => html`<circle key=${i} cx=${x(i)} cy=${y(v)} r="3" class=${`dot line-${s.name}`}><title>${`${trend.scans[i]!.time.slice(0, 10)}: ${v} ${s.name === 'pass' ? 'pass or partial' : 'fail'}`}</title></circle>`)}
