@@ -45,7 +45,7 @@ function serverOptions(command: Command): Command {
 
 /** Starts the dashboard, tells where and with which token, and runs until SIGINT or SIGTERM. */
 async function serveUntilStopped(store: EvidenceStore, config: AnnexaConfig, flags: ServeFlags): Promise<void> {
-  const envToken = process.env.ANNEXA_TOKEN;
+  const envToken = process.env.ANNEXA_TOKEN || undefined;
   if (envToken !== undefined && envToken.length < 16) throw new UsageError('ANNEXA_TOKEN must be at least 16 characters');
   let running: StartedDashboard;
   try {
