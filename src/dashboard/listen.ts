@@ -1,12 +1,11 @@
 /**
- * Starts the dashboard: HTTPS when a certificate is given (reloaded when its files change), plain
- * HTTP on a loopback address only; request and header timeouts; a graceful close that stops
- * accepting, lets requests in flight finish (up to a deadline) and closes idle connections.
+ * Starts the dashboard on the shared server layer (src/server: TLS with certificate reload,
+ * timeouts, /healthz and /readyz, graceful shutdown draining requests in flight). Plain HTTP is
+ * served on a loopback address only: the dashboard exposes evidence and takes a bearer token.
  */
-import { createServer as createHttpServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import { readFileSync, watchFile, unwatchFile } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { startServer } from '../server/index.js';
 
 export interface ListenOptions {
   host: string;
@@ -16,12 +15,11 @@ export interface ListenOptions {
 }
 
 export interface RunningDashboard {
+  /** The dashboard's address with a trailing slash, e.g. http://127.0.0.1:8080/ */
   url: string;
   port: number;
   close(deadlineMs?: number): Promise<void>;
 }
-
-export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Loopback names and addresses: the only places plain HTTP is served. */
 export function isLoopback(host: string): boolean {
@@ -30,46 +28,14 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-function tlsFiles(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
-  return { cert: readFileSync(tls.cert), key: readFileSync(tls.key) };
-}
-
 export async function listenDashboard(options: ListenOptions): Promise<RunningDashboard> {
   const { tls } = options;
   if (!tls && !isLoopback(options.host)) throw new Error(`plain HTTP is served on a loopback address only; give --tls-cert and --tls-key to listen on ${options.host}`);
-  const handle = (req: IncomingMessage, res: ServerResponse) => void options.handler(req, res);
-  const server: Server | HttpsServer = tls ? createHttpsServer(tlsFiles(tls), handle) : createHttpServer(handle);
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
-  server.maxHeadersCount = 100;
-  const reload = () => {
-    try {
-      (server as HttpsServer).setSecureContext(tlsFiles(tls!));
-    } catch (error) {
-      process.stderr.write(`annexa: dashboard: keeping the previous certificate: ${(error as Error).message}\n`);
-    }
-  };
-  if (tls) for (const file of [tls.cert, tls.key]) watchFile(file, { interval: 2000 }, reload);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
+  const running = await startServer({
+    host: options.host,
+    port: options.port,
+    handler: (req, res) => options.handler(req, res),
+    ...(tls ? { tls: { certFile: tls.cert, keyFile: tls.key } } : {}),
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host;
-  return {
-    url: `${tls ? 'https' : 'http'}://${shownHost}:${port}/`,
-    port,
-    close: (deadlineMs = 10_000) => new Promise<void>((resolve) => {
-      if (tls) for (const file of [tls.cert, tls.key]) unwatchFile(file, reload);
-      const timer = setTimeout(() => server.closeAllConnections(), deadlineMs);
-      timer.unref();
-      server.close(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-      server.closeIdleConnections();
-    }),
-  };
+  return { url: `${running.url}/`, port: running.port, close: async (deadlineMs) => void (await running.close(deadlineMs)) };
 }

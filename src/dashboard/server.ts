@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportBundle } from '../evidence/bundle.js';
 import type { ToolIdentity } from '../evidence/chain.js';
+import { HttpError, readJsonBody } from '../server/index.js';
 import type { Asset } from './assets.js';
 import { clearedCookie, csrfMatches, mayEdit, mayExport, sessionCookie, sessionIdOf, type Authenticator, type Principal, type Session } from './auth.js';
 import type { DashboardData } from './data.js';
@@ -27,9 +28,10 @@ export interface DashboardHandlerOptions {
   now?: () => Date;
 }
 
-class HttpError extends Error {
-  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
-    super(message);
+/** An HttpError with headers to send (WWW-Authenticate, Retry-After, Allow). */
+class DashboardHttpError extends HttpError {
+  constructor(status: number, message: string, readonly headers: Record<string, string>) {
+    super(status, message);
   }
 }
 
@@ -54,27 +56,9 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function readJson(req: IncomingMessage): Promise<unknown> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send the body as application/json');
-  const text = await readBody(req);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, 'the body is not JSON');
-  }
+  return readJsonBody(req, MAX_BODY_BYTES);
 }
 
 /** A change made with the cookie must come from our own pages: same origin, and the session's CSRF token. */
@@ -112,7 +96,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
 
   function requireCaller(req: IncomingMessage): Caller {
     const found = caller(req);
-    if (!found) throw new HttpError(401, 'authentication required: Authorization: Bearer TOKEN, or log in at /login', { 'WWW-Authenticate': 'Bearer realm="annexa"' });
+    if (!found) throw new DashboardHttpError(401, 'authentication required: Authorization: Bearer TOKEN, or log in at /login', { 'WWW-Authenticate': 'Bearer realm="annexa"' });
     return found;
   }
 
@@ -131,7 +115,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const client = clientOf(req);
     if (!sameOrigin(req)) throw new HttpError(403, 'login from another origin refused');
-    if (!auth.mayTryLogin(client)) throw new HttpError(429, 'too many failed logins; wait a minute', { 'Retry-After': '60' });
+    if (!auth.mayTryLogin(client)) throw new DashboardHttpError(429, 'too many failed logins; wait a minute', { 'Retry-After': '60' });
     const body = await readJson(req);
     const token = body && typeof body === 'object' && typeof (body as { token?: unknown }).token === 'string' ? (body as { token: string }).token : '';
     const principal = token ? auth.principalOfToken(token) : undefined;
@@ -147,7 +131,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
     const path = url.pathname;
     const method = req.method ?? 'GET';
     if (method === 'POST') return change(req, res, path, who);
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET, POST' });
+    if (method !== 'GET' && method !== 'HEAD') throw new DashboardHttpError(405, 'method not allowed', { Allow: 'GET, POST' });
     await data.refresh();
     if (path === '/api/session') return sendJson(res, 200, { user: who.user, role: who.role, csrf: who.session?.csrf ?? null, mayEdit: mayEdit(who.role), mayExport: mayExport(who.role) });
     if (path === '/api/posture') return sendJson(res, 200, postureView(data));
@@ -217,7 +201,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
       return sendJson(res, 200, { ok: true }, { 'Set-Cookie': clearedCookie() });
     }
     if (path.startsWith('/api/')) return api(req, res, url, requireCaller(req));
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'method not allowed', { Allow: 'GET' });
+    if (method !== 'GET' && method !== 'HEAD') throw new DashboardHttpError(405, 'method not allowed', { Allow: 'GET' });
     if (path === '/login') return sendAsset(req, res, '/login.html');
     if (path === '/' || path === '/index.html') {
       if (!caller(req)) {
@@ -239,7 +223,9 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
         res.destroy();
         return;
       }
-      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message }, error.headers);
+      // After a refused body the rest of the request may be unread: the connection is not reused.
+      if (error instanceof HttpError && error.status === 413) res.setHeader('Connection', 'close');
+      if (error instanceof HttpError) return sendJson(res, error.status, { error: error.message }, error instanceof DashboardHttpError ? error.headers : {});
       process.stderr.write(`annexa: dashboard: ${req.method} ${req.url?.split('?')[0]}: ${error instanceof Error ? error.message : String(error)}\n`);
       sendJson(res, 500, { error: 'internal error (see the server log)' });
     }
