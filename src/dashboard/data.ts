@@ -118,6 +118,8 @@ export class DashboardData {
   private readonly log: EvidenceLine[] = [];
   private verified: { seq: number; report: VerifyReport } | undefined;
   private refreshing: Promise<void> | undefined;
+  /** Views computed from the records read so far; emptied when a record is added. */
+  private readonly memo = new Map<string, unknown>();
 
   constructor(readonly store: EvidenceStore) {}
 
@@ -140,6 +142,7 @@ export class DashboardData {
   private add(row: StoredRow): void {
     const record = JSON.parse(row.body) as RecordEnvelope;
     this.lastSeq = row.seq;
+    this.memo.clear();
     const line: EvidenceLine = { seq: record.seq, id: record.id, type: record.type, time: record.time, scope: scopeName(record.scope), summary: summaryOf(record), hash: row.hash };
     const control = controlOf(record);
     if (control) line.control = control;
@@ -165,12 +168,18 @@ export class DashboardData {
     return this.latest?.config ?? DEFAULT_CONFIG;
   }
 
+  /** `compute()` once per state of the store: views are recomputed only after records were added. */
+  private cached<T>(key: string, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
   trend(): Trend {
-    return buildTrend(this.scans);
+    return this.cached('trend', () => buildTrend(this.scans));
   }
 
   nonconformities(): Nonconformity[] {
-    return [...foldNonconformities(this.isms).values()];
+    return this.cached('nonconformities', () => [...foldNonconformities(this.isms).values()]);
   }
 
   ismsRecords(): readonly RecordEnvelope[] {
