@@ -116,12 +116,22 @@ export class DashboardData {
   private readonly scans: RecordEnvelope[] = [];
   private readonly isms: RecordEnvelope[] = [];
   private readonly log: EvidenceLine[] = [];
-  private verified: { seq: number; report: VerifyReport } | undefined;
+  private verified: { seq: number; at: number; report: VerifyReport } | undefined;
   private refreshing: Promise<void> | undefined;
   /** Views computed from the records read so far; emptied when a record is added. */
   private readonly memo = new Map<string, unknown>();
 
-  constructor(readonly store: EvidenceStore) {}
+  private readonly verifyMaxAgeMs: number;
+  private readonly now: () => number;
+
+  /**
+   * `verifyMaxAgeMs`: how long a chain verification is reused while nothing was appended (rows
+   * changed in place, which only a new verification reveals, show within that time).
+   */
+  constructor(readonly store: EvidenceStore, options: { verifyMaxAgeMs?: number; now?: () => number } = {}) {
+    this.verifyMaxAgeMs = options.verifyMaxAgeMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
 
   /** Reads the rows appended since the last refresh; concurrent callers share one read. */
   refresh(): Promise<void> {
@@ -195,9 +205,10 @@ export class DashboardData {
     return this.log;
   }
 
-  /** The chain's verification, recomputed only when records were appended since the last one. */
+  /** The chain's verification, recomputed when records were appended or the last one is older than verifyMaxAgeMs. */
   async verification(): Promise<VerifyReport> {
-    if (this.verified?.seq !== this.lastSeq) this.verified = { seq: this.lastSeq, report: await this.store.verify() };
-    return this.verified.report;
+    const fresh = this.verified && this.verified.seq === this.lastSeq && this.now() - this.verified.at < this.verifyMaxAgeMs;
+    if (!fresh) this.verified = { seq: this.lastSeq, at: this.now(), report: await this.store.verify() };
+    return this.verified!.report;
   }
 }

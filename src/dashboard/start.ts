@@ -19,6 +19,8 @@ export interface StartOptions {
   token?: string;
   assetDir?: string;
   now?: () => Date;
+  /** How long a chain verification is reused while nothing was appended (default 30 s). */
+  verifyMaxAgeMs?: number;
 }
 
 export interface StartedDashboard extends RunningDashboard {
@@ -35,7 +37,7 @@ export async function startDashboard(options: StartOptions): Promise<StartedDash
   if (!assetDir) throw new DashboardSetupError('the dashboard front end is not built (dist/dashboard/index.html is missing): run npm run build');
   const token = options.token ?? generateToken();
   const users: DashboardUser[] = options.config.dashboard?.users ?? [];
-  const data = new DashboardData(options.store);
+  const data = new DashboardData(options.store, options.verifyMaxAgeMs !== undefined ? { verifyMaxAgeMs: options.verifyMaxAgeMs } : {});
   await data.refresh();
   const handler = dashboardHandler({
     data, auth: new Authenticator(token, users), assets: loadAssets(assetDir), tool: options.tool, tls: options.tls !== undefined,

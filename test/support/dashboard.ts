@@ -19,12 +19,14 @@ export const AUDITOR_TOKEN = 'auditor-token-for-tests-0123456789';
 
 export interface TestDashboard extends StartedDashboard {
   store: EvidenceStore;
+  /** The SQLite file of the store. */
+  location: string;
   /** `url` without the trailing slash. */
   base: string;
 }
 
 /** Seeds a demo store and serves it; closed after the test file. */
-export async function demoDashboard(now = new Date('2026-11-20T12:00:00Z')): Promise<TestDashboard> {
+export async function demoDashboard(now = new Date('2026-11-20T12:00:00Z'), options: { verifyMaxAgeMs?: number } = {}): Promise<TestDashboard> {
   const dir = tempTree();
   const store = await EvidenceStore.open(join(dir, 'annexa.db'), { tool: TOOL });
   await seedDemo(store, join(projectRoot, 'examples'), now);
@@ -36,12 +38,12 @@ export async function demoDashboard(now = new Date('2026-11-20T12:00:00Z')): Pro
       ],
     },
   });
-  const running = await startDashboard({ store, config, tool: TOOL, host: '127.0.0.1', port: 0, token: OPERATOR_TOKEN, assetDir: join(projectRoot, 'dist', 'dashboard'), now: () => now });
+  const running = await startDashboard({ store, config, tool: TOOL, host: '127.0.0.1', port: 0, token: OPERATOR_TOKEN, assetDir: join(projectRoot, 'dist', 'dashboard'), now: () => now, ...options });
   after(async () => {
     await running.close(1000);
     await store.close();
   });
-  return { ...running, store, base: running.url.replace(/\/$/, '') };
+  return { ...running, store, location: join(dir, 'annexa.db'), base: running.url.replace(/\/$/, '') };
 }
 
 export function bearer(token: string): Record<string, string> {
