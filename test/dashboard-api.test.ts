@@ -131,6 +131,20 @@ describe('dashboard changes: CSRF and roles', () => {
     assert.match(tar, /manifest\.json/);
   });
 
+  it('records an admin review of an exception, shown with the exception; an unknown exception is 404', async () => {
+    const post = (body: unknown) => fetch(`${dash.base}/api/exceptions/review`, { method: 'POST', headers: { ...bearer(OPERATOR_TOKEN), 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const resource = { kind: 'CronJob', namespace: 'batch', name: 'nightly-report' };
+    const response = await post({ check: 'workload.host-network', resource, decision: 'renew', note: 'agent migration slipped to Q2' });
+    assert.equal(response.status, 200);
+    const { record } = (await response.json()) as { record: { seq: number } };
+    assert.deepEqual((await dash.store.find(String(record.seq)))?.payload, { kind: 'exception-review', check: 'workload.host-network', resource, decision: 'renew', note: 'agent migration slipped to Q2', actor: 'operator' });
+    const { exceptions } = (await getJson<{ exceptions: Array<{ check: string; reviews: Array<{ decision: string; actor: string; seq: number }> }> }>('/api/exceptions')).body;
+    assert.deepEqual(exceptions.find((e) => e.check === 'workload.host-network')!.reviews.map((r) => [r.decision, r.actor, r.seq]), [['renew', 'operator', record.seq]]);
+    assert.equal((await post({ check: 'workload.host-network', resource: { ...resource, name: 'other' }, decision: 'keep', note: 'x' })).status, 404);
+    assert.equal((await post({ check: 'workload.host-network', resource, decision: 'extend', note: 'x' })).status, 400);
+    assert.equal((await post({ check: 'workload.host-network', resource, decision: 'keep' })).status, 400, 'a review needs its reason');
+  });
+
   it('refuses bodies over 64 KiB with 413 and non-JSON bodies with 415', async () => {
     const big = JSON.stringify({ note: 'x'.repeat(70 * 1024) });
     const response = await fetch(`${dash.base}/api/controls/A.5.3/soa`, { method: 'POST', headers: { ...bearer(OPERATOR_TOKEN), 'Content-Type': 'application/json' }, body: big });

@@ -104,7 +104,7 @@ describe('dashboard in a browser', () => {
     assert.ok(resources.length > 0 && resources.every((r) => r.includes(' batch/')));
   });
 
-  it('shows an exception: on the excepted finding and in the exceptions list', async () => {
+  it('shows an exception on the excepted finding and in the exceptions list, where an admin records a review', async () => {
     await page.selectOption('select[name=check]', 'workload.host-network');
     await page.waitForSelector('.exception-note');
     assert.match((await page.textContent('.exception-note')) ?? '', /Excepted until 2027-03-31 \(approved by Head of Information Security\)/);
@@ -113,6 +113,11 @@ describe('dashboard in a browser', () => {
     const row = (await page.textContent('#exceptions tbody tr:first-child')) ?? '';
     assert.match(row, /workload\.host-network/);
     assert.match(row, /active \(131 days left\)/);
+    await page.selectOption('#exceptions tbody tr:first-child .review-form select', 'keep');
+    await page.fill('#exceptions tbody tr:first-child .review-form input', 'reviewed in the browser');
+    await page.click('#exceptions tbody tr:first-child .review-form button');
+    await page.waitForSelector('#exceptions tbody tr:first-child li');
+    assert.match((await page.textContent('#exceptions tbody tr:first-child li')) ?? '', /keep by operator: reviewed in the browser/);
   });
 
   it('shows annotation and image values carrying <script> and onerror markup as text; nothing runs', async () => {

@@ -117,6 +117,7 @@ export interface ExceptionView {
   state: 'active' | 'expiring' | 'expired';
   daysLeft: number;
   findings: number;
+  reviews: Array<{ decision: string; note: string; actor: string; seq: number; time: string }>;
 }
 
 export interface Trend {

@@ -249,16 +249,39 @@ function Nonconformities({ session }: { session: Session }): VNode {
   </section>`;
 }
 
-function Exceptions(): VNode {
-  const { data, error } = useApi<{ exceptions: ExceptionView[] }>('/api/exceptions');
+function ExceptionReview({ exception, onSaved }: { exception: ExceptionView; onSaved: () => void }): VNode {
+  const [decision, setDecision] = useState('keep');
+  const [note, setNote] = useState('');
+  const [message, setMessage] = useState('');
+  const save = (event: Event) => {
+    event.preventDefault();
+    post<{ record: { seq: number } }>('/api/exceptions/review', { check: exception.check, resource: exception.resource, decision, note: note.trim() }).then((r) => {
+      setMessage(`Recorded as evidence record ${r.record.seq}.`);
+      onSaved();
+    }, (error: Error) => setMessage(error.message));
+  };
+  return html`<form class="edit inline review-form" onSubmit=${save}>
+    <select value=${decision} onChange=${(e: Event) => setDecision((e.target as HTMLSelectElement).value)}>
+      <option value="keep">keep</option><option value="renew">renew</option><option value="revoke">revoke</option>
+    </select>
+    <input placeholder="reason (required)" value=${note} onInput=${(e: Event) => setNote((e.target as HTMLInputElement).value)} />
+    <button type="submit">Record review</button> <span class="form-message" role="status">${message}</span>
+  </form>`;
+}
+
+function Exceptions({ session }: { session: Session }): VNode {
+  const { data, error, reload } = useApi<{ exceptions: ExceptionView[] }>('/api/exceptions');
   if (!data) return html`<${Loading} error=${error} />`;
   return html`<section>
     <h2>Exceptions</h2>
+    <p class="muted">Exceptions are applied by scans from annexa.yaml; a review recorded here is evidence of the decision, the change itself is made in annexa.yaml.</p>
     ${data.exceptions.length === 0 ? html`<p class="muted">No exceptions in the configuration of the latest recorded scan.</p>` : html`<table id="exceptions">
-      <thead><tr><th>Check</th><th>Resource</th><th>Justification</th><th>Approved by</th><th>Expires</th><th>State</th><th>Findings accepted</th></tr></thead>
+      <thead><tr><th>Check</th><th>Resource</th><th>Justification</th><th>Approved by</th><th>Expires</th><th>State</th><th>Findings accepted</th><th>Reviews</th></tr></thead>
       <tbody>${data.exceptions.map((x, i) => html`<tr key=${i}>
         <td>${x.check}</td><td>${x.resource.kind} ${x.resource.namespace ? `${x.resource.namespace}/` : ''}${x.resource.name}</td><td>${x.justification}${x.ticket ? ` (${x.ticket})` : ''}</td>
         <td>${x.approvedBy}</td><td>${x.expires}</td><td><span class=${`state state-${x.state}`}>${x.state}${x.state === 'expired' ? '' : ` (${x.daysLeft} days left)`}</span></td><td>${x.findings}</td>
+        <td><ul class="history-list">${x.reviews.map((r) => html`<li key=${r.seq}>${r.time.slice(0, 10)} ${r.decision} by ${r.actor}: ${r.note}</li>`)}</ul>
+          ${session.mayEdit ? html`<${ExceptionReview} exception=${x} onSaved=${reload} />` : null}</td>
       </tr>`)}</tbody>
     </table>`}
   </section>`;
@@ -277,7 +300,7 @@ function Page({ path, session }: { path: string; session: Session }): VNode {
   if (path === '#/findings') return html`<${FindingsExplorer} />`;
   if (path === '#/evidence') return html`<${EvidencePage} session=${session} />`;
   if (path === '#/nonconformities') return html`<${Nonconformities} session=${session} />`;
-  if (path === '#/exceptions') return html`<${Exceptions} />`;
+  if (path === '#/exceptions') return html`<${Exceptions} session=${session} />`;
   return html`<${Overview} />`;
 }
 

@@ -78,3 +78,27 @@ export async function editSoaEntry(data: DashboardData, principal: Principal, co
   await data.refresh();
   return record!;
 }
+
+const exceptionReview = z.object({
+  check: text(200),
+  resource: z.object({ kind: text(100), namespace: text(253).optional(), name: text(253) }).strict(),
+  decision: z.enum(['keep', 'renew', 'revoke']),
+  note: text(4000),
+}).strict();
+
+/**
+ * An admin's review of an exception (keep, renew or revoke, with the reason). Exceptions are applied
+ * by scans from annexa.yaml: the review is a record of the decision for the ISMS, which the
+ * exceptions page shows; the change itself is made in annexa.yaml.
+ */
+export async function reviewException(data: DashboardData, principal: Principal, body: unknown): Promise<AppendedRecord> {
+  const review = parse(exceptionReview, body);
+  await data.refresh();
+  const known = data.config().exceptions.some((e) => e.check === review.check && e.resource.kind === review.resource.kind && e.resource.name === review.resource.name
+    && (e.resource.namespace ?? '') === (review.resource.namespace ?? ''));
+  if (!known) throw new EditError(`no exception for ${review.check} on ${review.resource.kind} ${review.resource.namespace ? `${review.resource.namespace}/` : ''}${review.resource.name} in the configuration of the latest recorded scan`, true);
+  const payload: JsonObject = { kind: 'exception-review', ...review, resource: { ...review.resource }, actor: principal.user };
+  const [record] = await data.store.append([{ type: 'isms', scope: scopeOf(data.config()), configDigest: null, inputDigest: null, payload }]);
+  await data.refresh();
+  return record!;
+}

@@ -10,7 +10,7 @@ import { HttpError, readJsonBody } from '../server/index.js';
 import type { Asset } from './assets.js';
 import { clearedCookie, csrfMatches, mayEdit, mayExport, sessionCookie, sessionIdOf, type Authenticator, type Principal, type Session } from './auth.js';
 import type { DashboardData } from './data.js';
-import { editSoaEntry, EditError, updateNonconformity } from './edits.js';
+import { editSoaEntry, EditError, reviewException, updateNonconformity } from './edits.js';
 import { controlDetailView, controlsView, evidenceView, exceptionsView, findingFilter, findingsView, nonconformitiesView, postureView, trendView } from './views.js';
 
 /** JSON bodies of changes are small; anything larger is refused with 413. */
@@ -181,6 +181,7 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
     try {
       if (nc) return sendJson(res, 200, { record: await updateNonconformity(data, who, decodeURIComponent(nc[1]!), body) });
       if (soa) return sendJson(res, 200, { record: await editSoaEntry(data, who, decodeURIComponent(soa[1]!), body) });
+      if (path === '/api/exceptions/review') return sendJson(res, 200, { record: await reviewException(data, who, body) });
     } catch (error) {
       if (error instanceof EditError) throw new HttpError(error.missing ? 404 : 400, error.message);
       throw error;

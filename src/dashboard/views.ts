@@ -280,6 +280,26 @@ export interface ExceptionView {
   daysLeft: number;
   /** Findings of the latest scan this exception accepted. */
   findings: number;
+  /** Admins' review decisions recorded from the dashboard, oldest first. */
+  reviews: Array<{ decision: string; note: string; actor: string; seq: number; time: string }>;
+}
+
+function reviewKey(check: string, resource: { kind: string; namespace?: string; name: string }): string {
+  return `${check}|${resource.kind}|${resource.namespace ?? ''}|${resource.name}`;
+}
+
+/** Exception reviews recorded as `isms` records, by exception. */
+function exceptionReviews(records: readonly RecordEnvelope[]): Map<string, ExceptionView['reviews']> {
+  const reviews = new Map<string, ExceptionView['reviews']>();
+  for (const record of records) {
+    const p = record.payload as { kind?: unknown; check?: unknown; resource?: { kind: string; namespace?: string; name: string }; decision?: unknown; note?: unknown; actor?: unknown } | null;
+    if (!p || p.kind !== 'exception-review' || typeof p.check !== 'string' || !p.resource) continue;
+    const key = reviewKey(p.check, p.resource);
+    const list = reviews.get(key) ?? [];
+    list.push({ decision: String(p.decision), note: String(p.note ?? ''), actor: String(p.actor ?? 'unknown'), seq: record.seq, time: record.time });
+    reviews.set(key, list);
+  }
+  return reviews;
 }
 
 const DAY_MS = 86_400_000;
@@ -288,6 +308,7 @@ const DAY_MS = 86_400_000;
 export function exceptionsView(data: DashboardData, now: Date): { exceptions: ExceptionView[] } {
   const excepted = data.latestScan()?.excepted ?? [];
   const today = Date.parse(now.toISOString().slice(0, 10));
+  const reviews = exceptionReviews(data.ismsRecords());
   return {
     exceptions: data.config().exceptions.map((exception) => {
       const daysLeft = Math.round((Date.parse(`${exception.expires}T00:00:00Z`) - today) / DAY_MS);
@@ -296,6 +317,7 @@ export function exceptionsView(data: DashboardData, now: Date): { exceptions: Ex
       const view: ExceptionView = {
         check: exception.check, resource: { ...exception.resource }, justification: exception.justification, approvedBy: exception.approvedBy, expires: exception.expires,
         state: daysLeft < 0 ? 'expired' : daysLeft <= 30 ? 'expiring' : 'active', daysLeft, findings: accepted.length,
+        reviews: reviews.get(reviewKey(exception.check, exception.resource)) ?? [],
       };
       if (exception.ticket) view.ticket = exception.ticket;
       return view;
