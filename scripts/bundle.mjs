@@ -12,7 +12,7 @@
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,6 +38,31 @@ await build({
   external: ['@kubernetes/client-node', 'better-sqlite3', 'pg', 'pg-native'],
   logLevel: 'warning',
 });
+
+// The dashboard's front end (web/): type-checked with its own tsconfig (DOM types), bundled for
+// browsers into dist/dashboard/ with its HTML and CSS; `annexa serve` serves that folder.
+const webDir = join(root, 'web');
+const webCheck = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(webDir, 'tsconfig.json')], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+if (webCheck.status !== 0) {
+  process.stderr.write(webCheck.stdout + webCheck.stderr);
+  process.exit(webCheck.status ?? 1);
+}
+const dashboardDir = join(root, 'dist', 'dashboard');
+rmSync(dashboardDir, { recursive: true, force: true });
+mkdirSync(dashboardDir, { recursive: true });
+await build({
+  entryPoints: [join(webDir, 'app.ts'), join(webDir, 'login.ts')],
+  outdir: dashboardDir,
+  entryNames: '[name]',
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+for (const file of ['index.html', 'login.html', 'app.css']) copyFileSync(join(webDir, file), join(dashboardDir, file));
 
 const training = spawnSync(process.execPath, [join(root, 'scripts', 'code-cache.mjs')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
 if (training.status !== 0) {

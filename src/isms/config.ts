@@ -123,6 +123,14 @@ export const configSchema = z.object({
     namespaces: z.array(z.string().min(1)).default([]),
     workloads: z.array(z.object({ kind: z.string().min(1), namespace: z.string().min(1).optional(), name: z.string().min(1) }).strict()).default([]),
   }).strict().optional(),
+  /** `annexa serve`: users besides the operator (ANNEXA_TOKEN), each with a role and the SHA-256 of their token. */
+  dashboard: z.object({
+    users: z.array(z.object({
+      name: requiredText('a dashboard user needs a name'),
+      role: z.enum(['viewer', 'auditor', 'admin']),
+      tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected the hex SHA-256 of the token (printf %s TOKEN | sha256sum), never the token itself' }),
+    }).strict()).default([]),
+  }).strict().optional(),
   ...recordSections,
 }).strict().superRefine((config, ctx) => {
   for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
