@@ -12,6 +12,7 @@ import { clusterCommand } from './cluster.js';
 import { driftCommand } from './drift.js';
 import { evidenceCommand } from './evidence.js';
 import { ismsCommand } from './isms.js';
+import { importCommand } from './import.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
@@ -20,7 +21,7 @@ import { EvidenceError } from '../evidence/types.js';
 // bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
 export { useClientNodeLoader } from '../sources/cluster/client-node.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, importCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

@@ -17,6 +17,9 @@ import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 import { assessScan } from '../posture/outcome.js';
+import { firstSeenIn, importedOutcome, printNotes, readImports } from './import.js';
+import { ImportSession } from '../interop/session.js';
+import { recordImport } from '../interop/evidence.js';
 
 interface ScanFlags {
   output: string;
@@ -36,6 +39,8 @@ interface ScanFlags {
   crossResource?: boolean;
   store?: string;
   signingKey?: string;
+  /** Other tools' reports taken in with the scan (src/interop/). */
+  with?: string[];
 }
 
 export function scanCommand(): Command {
@@ -56,6 +61,7 @@ export function scanCommand(): Command {
     .option('--sarif-root <dir>', 'the directory SARIF artifact URIs are relative to, so that code scanning maps them to repository files (default: the git top level, else the working directory)')
     .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
+    .option('--with <files...>', 'other tools\' reports (Trivy, Grype, SBOMs, PolicyReports, Gatekeeper, Kubescape, Trivy Operator) to take in with the scan, matched to the scanned workloads (give the paths to scan before --with, or use --)')
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
@@ -115,15 +121,21 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const filter = reportFilter(flags);
   const { units, errors, notes } = prepareInputs(request);
 
+  const imports = flags.with && flags.with.length > 0 ? await readImports(flags.with, 'auto') : undefined;
+  if (imports) errors.push(...imports.errors);
+
   const output = openOutput(flags.outputFile);
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
+    const firstSeen = imports ? await firstSeenIn(store) : new Map<string, string>();
+    const session = imports ? new ImportSession(imports.imported, imports.errors, { config, checks: builtinChecks, firstSeen, ...filter }) : undefined;
     const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
     const recorder = store ? new ScanRecorder() : undefined;
     const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
     const reporter = recorder ? teeSink(chosen, recorder) : chosen;
     const progress = Progress.for(Boolean(flags.quiet));
     const scope = new ScopeWatch();
+    const scopeSink = scope.wrap(reporter);
     const result = await runScan(units, {
       config,
       checks: builtinChecks,
@@ -132,19 +144,21 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
       ...(workers !== undefined ? { workers } : {}),
       ...filter,
       progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-    }, scope.wrap(reporter), errors).catch((error: unknown) => {
+    }, session ? session.wrap(scopeSink) : scopeSink, errors).catch((error: unknown) => {
       // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
       output.abort();
       throw error;
     });
     progress.done();
-    const outcome = assessScan(result, config, builtinChecks);
+    const imported = session ? session.finish(scopeSink, result.summary, result.evaluation) : undefined;
+    const outcome = session && imported ? importedOutcome(result, session, imported, config) : assessScan(result, config, builtinChecks);
     const empty = outcome.summary.resources === 0;
     if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
     // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
     redactInputErrors(outcome.errors);
     reportProblems(outcome.errors, notes);
     for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
+    if (imported) printNotes(imported.notes);
     // Nothing read, nothing judged: no control posture for an empty input.
     const judged = empty ? { ...outcome, controls: [] } : outcome;
     try {
@@ -156,6 +170,10 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     output.close();
     for (const notice of outcome.exceptionNotices ?? []) process.stderr.write(problemLine({ file: flags.config ?? configFile ?? 'annexa.yaml', message: notice.message }, 'warning'));
     if (store && recorder) await recordAndTell(store, { command: 'scan', outcome: judged, recorder, config, units });
+    if (store && imported && imports) {
+      const record = await recordImport(store, { command: 'scan --with', config, files: imports.imported.map((f) => f.file), findings: imported.findings, summary: imported.summary, seen: imported.seen, firstSeen });
+      process.stderr.write(`annexa: recorded the imported results as evidence record ${record.seq} (${record.id}) in ${store.location}\n`);
+    }
 
     if (outcome.errors.length > 0) return EXIT.error;
     if (failOn === 'never') return EXIT.ok;

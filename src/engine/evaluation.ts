@@ -11,10 +11,11 @@ import type { Finding, Severity } from '../resources/types.js';
  * Why a check produced no evidence: `disabled` in annexa.yaml; `cross-resource-off` (a cross-resource
  * check in a run with --no-cross-resource); `no-input-of-kinds` (no in-scope resource of the kinds it
  * reads); `errored` (it threw on at least one in-scope resource, so its result there is unknown);
- * `not-scanned` (no scan was made, e.g. `annexa soa` without paths).
+ * `not-scanned` (no scan was made, e.g. `annexa soa` without paths); `not-covered` (imported evidence,
+ * such as a vulnerability report, that does not cover every running image: src/interop/).
  */
-export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned';
-export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned'];
+export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned' | 'not-covered';
+export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned', 'not-covered'];
 
 export interface CheckEvaluation {
   check: string;
@@ -80,7 +81,7 @@ export class EvaluationRecorder {
 }
 
 /** A record for a statement made without a scan: every check `not-scanned` (or `disabled`). */
-export function unscannedRecord(registry: readonly Check[], disabled: readonly string[]): EvaluationRecord {
+export function unscannedRecord(registry: ReadonlyArray<Pick<Check, 'id'>>, disabled: readonly string[]): EvaluationRecord {
   const off = new Set(disabled);
   return {
     checks: registry.map((check) => ({
