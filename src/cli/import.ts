@@ -31,6 +31,7 @@ interface ImportFlags {
   config?: string;
   store?: string;
   signingKey?: string;
+  at?: string;
 }
 
 export function importCommand(): Command {
@@ -44,9 +45,20 @@ export function importCommand(): Command {
     .option('-c, --config <file>', 'annexa.yaml (SLA days, vulnerability exceptions, policy mappings under interop:)')
     .option('--store <path|url>', 'record the import in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml); earlier imports there give the first time a vulnerability was seen')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints')
+    .option('--at <date>', AT_HELP)
     .action(async function (this: Command, files: string[]) {
       this.setOptionValue('exitCode', await runImportCommand(files, this.opts<ImportFlags>()));
     });
+}
+
+export const AT_HELP = 'judge remediation SLAs and exceptions as of this date (YYYY-MM-DD or RFC 3339; default: now), e.g. to reproduce an earlier assessment';
+
+/** `--at`: the instant SLAs and exceptions are judged at. */
+export function assessmentTime(at: string | undefined): Date {
+  if (at === undefined) return new Date();
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(at) ? `${at}T00:00:00Z` : at);
+  if (Number.isNaN(ms)) throw new UsageError(`--at takes a date as YYYY-MM-DD or an RFC 3339 time, not "${at}"`);
+  return new Date(ms);
 }
 
 /** Reads every file; a file that cannot be imported is an input error, and the others are still read. */
@@ -94,6 +106,7 @@ export function exitCodeFor(outcome: ScanOutcome, failOn: Severity | 'never'): n
 
 export async function runImportCommand(files: string[], flags: ImportFlags): Promise<number> {
   const failOn = failThreshold(flags.failOn);
+  const now = assessmentTime(flags.at);
   if (flags.format !== 'auto' && !isImportFormat(flags.format)) throw new UsageError(`--format must be one of auto, ${IMPORT_FORMATS.join(', ')}`);
   const { config, file: configFile } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
   noteConfig(flags.config, configFile);
@@ -102,7 +115,7 @@ export async function runImportCommand(files: string[], flags: ImportFlags): Pro
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
     const firstSeen = await firstSeenIn(store);
-    const session = new ImportSession(imported, errors, { config, checks: builtinChecks, firstSeen });
+    const session = new ImportSession(imported, errors, { config, checks: builtinChecks, firstSeen, now });
     const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
     const collected: Finding[] = [];
     const sink: ScanSink = { resource: () => undefined, inventoryFindings: (findings) => { collected.push(...findings); reporter.inventoryFindings?.(findings); } };

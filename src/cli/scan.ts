@@ -17,7 +17,7 @@ import { VERSION } from '../version.js';
 import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 import { assessScan } from '../posture/outcome.js';
-import { firstSeenIn, importedOutcome, printNotes, readImports } from './import.js';
+import { assessmentTime, AT_HELP, firstSeenIn, importedOutcome, printNotes, readImports } from './import.js';
 import { ImportSession } from '../interop/session.js';
 import { recordImport } from '../interop/evidence.js';
 
@@ -41,6 +41,7 @@ interface ScanFlags {
   signingKey?: string;
   /** Other tools' reports taken in with the scan (src/interop/). */
   with?: string[];
+  at?: string;
 }
 
 export function scanCommand(): Command {
@@ -62,6 +63,7 @@ export function scanCommand(): Command {
     .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
     .option('--with <files...>', 'other tools\' reports (Trivy, Grype, SBOMs, PolicyReports, Gatekeeper, Kubescape, Trivy Operator) to take in with the scan, matched to the scanned workloads (give the paths to scan before --with, or use --)')
+    .option('--at <date>', AT_HELP)
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
     .action(async function (this: Command, paths: string[]) {
@@ -121,6 +123,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const filter = reportFilter(flags);
   const { units, errors, notes } = prepareInputs(request);
 
+  const now = assessmentTime(flags.at);
   const imports = flags.with && flags.with.length > 0 ? await readImports(flags.with, 'auto') : undefined;
   if (imports) errors.push(...imports.errors);
 
@@ -128,7 +131,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
     const firstSeen = imports ? await firstSeenIn(store) : new Map<string, string>();
-    const session = imports ? new ImportSession(imports.imported, imports.errors, { config, checks: builtinChecks, firstSeen, ...filter }) : undefined;
+    const session = imports ? new ImportSession(imports.imported, imports.errors, { config, checks: builtinChecks, firstSeen, now, ...filter }) : undefined;
     const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
     const recorder = store ? new ScanRecorder() : undefined;
     const chosen = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION, ...(root ? { root } : {}) });
@@ -140,6 +143,7 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
       config,
       checks: builtinChecks,
       crossResource: flags.crossResource !== false,
+      now,
       maxFileBytes,
       ...(workers !== undefined ? { workers } : {}),
       ...filter,

@@ -6,7 +6,7 @@
  * problem: it joins that finding as a second source and is not counted again.
  */
 import type { Check } from '../engine/check.js';
-import { primaryCheckFor } from '../checks/equivalents.js';
+import { equivalentsIndex, primaryCheckFor } from '../checks/equivalents.js';
 import type { AnnexaConfig } from '../isms/config.js';
 import type { ControlRefs, Finding, FindingSource, JsonObject, Location, ResourceRef, Severity } from '../resources/types.js';
 import type { PolicyResult } from './types.js';
@@ -58,6 +58,8 @@ export interface PolicyMapping {
   severity: Severity;
   remediation: string;
   how: 'crosswalk' | 'config' | 'none';
+  /** Every Annexa check the result may stand for (a PSS check id is enforced by several: host network, PID, IPC). */
+  candidates: string[];
 }
 
 /** The Annexa check that enforces a PSS check id: the one devoted to it, else the first listing it. */
@@ -66,11 +68,15 @@ function checkForPss(pssId: string, checks: readonly Check[]): Check | undefined
   return listing.find((c) => c.controls.pss!.length === 1) ?? listing[0];
 }
 
-function crosswalkCheck(result: PolicyResult, checks: readonly Check[]): Check | undefined {
-  if (/^(?:K[SC]V-\d{4}|C-\d{4})$/.test(result.policy)) return primaryCheckFor(result.policy, checks);
+function crosswalkCheck(result: PolicyResult, checks: readonly Check[]): { check: Check; candidates: string[] } | undefined {
+  if (/^(?:K[SC]V-\d{4}|C-\d{4})$/.test(result.policy)) {
+    const check = primaryCheckFor(result.policy, checks);
+    return check ? { check, candidates: equivalentsIndex(checks).get(result.policy) ?? [check.id] } : undefined;
+  }
   const bare = result.policy.includes('/') ? result.policy.slice(result.policy.lastIndexOf('/') + 1) : result.policy;
   const pss = KYVERNO_PSS[bare] ?? GATEKEEPER_PSS[bare];
-  return pss ? checkForPss(pss, checks) : undefined;
+  const check = pss ? checkForPss(pss, checks) : undefined;
+  return check && pss ? { check, candidates: checks.filter((c) => c.controls.pss?.includes(pss)).map((c) => c.id) } : undefined;
 }
 
 export function ruleIdFor(tool: string, policy: string): string {
@@ -79,16 +85,19 @@ export function ruleIdFor(tool: string, policy: string): string {
 }
 
 export function mapPolicy(result: PolicyResult, checks: readonly Check[], config: AnnexaConfig): PolicyMapping {
-  const check = crosswalkCheck(result, checks);
-  if (check) return { checkId: check.id, title: check.title, controls: check.controls, severity: config.checks.severity[check.id] ?? check.severity, remediation: check.remediation, how: 'crosswalk' };
+  const crosswalk = crosswalkCheck(result, checks);
+  if (crosswalk) {
+    const { check, candidates } = crosswalk;
+    return { checkId: check.id, title: check.title, controls: check.controls, severity: config.checks.severity[check.id] ?? check.severity, remediation: check.remediation, how: 'crosswalk', candidates };
+  }
   const bare = result.policy.includes('/') ? result.policy.slice(result.policy.lastIndexOf('/') + 1) : result.policy;
   const configured = (config.interop?.policies ?? []).find((p) => (p.policy === result.policy || p.policy === bare || (result.rule !== undefined && p.policy === `${bare}/${result.rule}`))
     && (p.tool === undefined || p.tool === result.provenance.tool));
   const title = `${result.provenance.tool} policy ${result.policy}${result.rule && result.provenance.format === 'gatekeeper' ? ` (${result.rule})` : ''}`;
   if (configured) {
-    return { checkId: ruleIdFor(result.provenance.tool, configured.policy), title, controls: { iso27001: [...configured.controls] }, severity: configured.severity ?? result.severity ?? 'medium', remediation: `See the ${result.provenance.tool} policy ${result.policy}.`, how: 'config' };
+    return { checkId: ruleIdFor(result.provenance.tool, configured.policy), title, controls: { iso27001: [...configured.controls] }, severity: configured.severity ?? result.severity ?? 'medium', remediation: `See the ${result.provenance.tool} policy ${result.policy}.`, how: 'config', candidates: [] };
   }
-  return { checkId: UNMAPPED_RULE_ID, title, controls: { iso27001: [] }, severity: result.severity ?? 'medium', remediation: `Map ${result.policy} to Annex A controls under interop.policies in annexa.yaml.`, how: 'none' };
+  return { checkId: UNMAPPED_RULE_ID, title, controls: { iso27001: [] }, severity: result.severity ?? 'medium', remediation: `Map ${result.policy} to Annex A controls under interop.policies in annexa.yaml.`, how: 'none', candidates: [] };
 }
 
 /** `rule host-namespaces failed at path /spec/hostNetwork/` → `spec.hostNetwork`. */
@@ -142,10 +151,12 @@ export class PolicyMerger {
       if (result.result !== 'fail' && result.result !== 'warn') continue;
       this.pending.push(entry);
       if (!result.resource) continue;
-      const key = `${mapping.checkId}\u0000${result.resource.kind}\u0000${result.resource.name}`;
-      const list = this.byKey.get(key);
-      if (list) list.push(entry);
-      else this.byKey.set(key, [entry]);
+      for (const checkId of new Set([mapping.checkId, ...mapping.candidates])) {
+        const key = `${checkId}\u0000${result.resource.kind}\u0000${result.resource.name}`;
+        const list = this.byKey.get(key);
+        if (list) list.push(entry);
+        else this.byKey.set(key, [entry]);
+      }
     }
   }
 
