@@ -4,6 +4,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import { JSONParser } from '@streamparser/json';
 import type { ImportedFile, ImportFormat } from './types.js';
 import { emptyImport } from './types.js';
 import { isRecord, list, text, type Json } from './access.js';
@@ -81,9 +82,22 @@ function readDocument(doc: Json, format: ImportFormat, file: string, out: Import
   }
 }
 
-/** `Unexpected token } in JSON at position 120` → the line of position 120. */
+/**
+ * The line of a JSON syntax error. Node 20 names the position only for some errors, so the text is
+ * run through the streaming tokenizer, whose errors always give it.
+ */
 function jsonErrorLine(textValue: string, message: string): number | undefined {
-  const position = /position (\d+)/.exec(message);
+  let position = /position "?(\d+)/.exec(message);
+  if (!position) {
+    const parser = new JSONParser({ paths: [] });
+    parser.onValue = () => undefined;
+    try {
+      parser.write(textValue);
+      parser.end();
+    } catch (error) {
+      position = /absolute position "(\d+)"/.exec((error as Error).message);
+    }
+  }
   if (position) {
     const offset = Number(position[1]);
     let line = 1;

@@ -1,7 +1,7 @@
 /** Pieces every report parser shares: severities, Trivy check ids, the error for what cannot be read. */
 import type { Severity } from '../../resources/types.js';
 import type { ImageIdentity, ImportedVulnerability } from '../types.js';
-import { digestOf } from '../image-ref.js';
+import { digestOf, normaliseImage } from '../image-ref.js';
 
 /** A report Annexa cannot read: wrong format, unsupported schema version. The message says what was expected. */
 export class ImportInputError extends Error {
@@ -49,5 +49,7 @@ export function imageIdentity(display: string | undefined, references: readonly 
     const digest = typeof value === 'string' ? digestOf(value) : undefined;
     if (digest) ds.add(digest);
   }
-  return { display: display ?? refs[0] ?? [...ds][0] ?? 'unknown image', references: refs, digests: [...ds] };
+  // A tarball path (`testdata/alpine.tar.gz`) is what was scanned, not a name anyone runs: prefer a reference.
+  const shown = display !== undefined && normaliseImage(display) ? display : refs.find((r) => normaliseImage(r)) ?? display ?? [...ds][0] ?? 'unknown image';
+  return { display: shown, references: refs, digests: [...ds] };
 }

@@ -33,6 +33,23 @@ function ociPurl(purl: string | undefined): { digest?: string; repository?: stri
   return { ...(digest ? { digest } : {}), ...(repo ? { repository: decodeURIComponent(repo[1]!) } : {}) };
 }
 
+/** Components with their nested components (Trivy nests OS packages under the OS component). */
+function cycloneDxComponents(top: readonly Json[]): SbomComponent[] {
+  const out: SbomComponent[] = [];
+  const stack = [...top].reverse();
+  while (stack.length > 0) {
+    const component = stack.pop();
+    stack.push(...list(component, 'components').reverse());
+    const name = text(component, 'name');
+    if (!name) continue;
+    const version = text(component, 'version');
+    const purl = text(component, 'purl');
+    const type = text(component, 'type');
+    out.push({ name, ...(version ? { version } : {}), ...(purl ? { purl } : {}), ...(type ? { type } : {}) });
+  }
+  return out;
+}
+
 export function readCycloneDx(doc: Json, file: string): ImportedFile {
   const spec = text(doc, 'specVersion');
   if (!spec || !CYCLONEDX_VERSIONS.includes(spec)) {
@@ -45,14 +62,7 @@ export function readCycloneDx(doc: Json, file: string): ImportedFile {
   const subject = field(doc, 'metadata', 'component');
   const subjectName = text(subject, 'name') ?? 'unnamed';
   const isImage = text(subject, 'type') === 'container';
-  const components: SbomComponent[] = list(doc, 'components').flatMap((component) => {
-    const name = text(component, 'name');
-    if (!name) return [];
-    const version = text(component, 'version');
-    const purl = text(component, 'purl');
-    const type = text(component, 'type');
-    return [{ name, ...(version ? { version } : {}), ...(purl ? { purl } : {}), ...(type ? { type } : {}) }];
-  });
+  const components = cycloneDxComponents(list(doc, 'components'));
   const oci = ociPurl(text(subject, 'purl'));
   // Trivy puts the image's repo digests and id in metadata.component.properties.
   const properties = list(subject, 'properties');
