@@ -118,7 +118,13 @@ export async function runImportCommand(files: string[], flags: ImportFlags): Pro
     const session = new ImportSession(imported, errors, { config, checks: builtinChecks, firstSeen, now });
     const reporter = REPORTERS[flags.output as keyof typeof REPORTERS]({ write: output.write, color: output.color, toolVersion: VERSION });
     const collected: Finding[] = [];
-    const sink: ScanSink = { resource: () => undefined, inventoryFindings: (findings) => { collected.push(...findings); reporter.inventoryFindings?.(findings); } };
+    const sink: ScanSink = {
+      resource: () => undefined,
+      inventoryFindings: (findings) => {
+        if (store) collected.push(...findings);
+        reporter.inventoryFindings?.(findings);
+      },
+    };
     const summary = emptySummary(imported.length);
     const result = session.finish(sink, summary, unscannedRecord(builtinChecks, config.checks.disabled));
     const base: ScanResult = { summary, evaluation: result.evaluation, errors, checks: [...builtinChecks], inventory: new Inventory() };
