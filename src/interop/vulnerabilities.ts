@@ -127,11 +127,12 @@ function slaStart(vulnerability: ImportedVulnerability, report: VulnerabilityRep
 
 /** Findings of one report's vulnerabilities on the given targets (running containers, or the image itself). */
 export function vulnerabilityFindings(report: VulnerabilityReport, targets: readonly RunningImage[], ctx: VulnerabilityContext, into: Map<string, Finding>): void {
+  // One subject list per report: its findings share the resource objects (a report can hold thousands).
+  const subjects = targets.length > 0
+    ? targets.map((t) => ({ resource: t.workload.ref, path: t.container.path, location: t.workload.location, outOfScope: t.workload.outOfScope, image: t.container.image }))
+    : [{ resource: imageResource(report.image), path: 'image', location: undefined, outOfScope: undefined, image: undefined }];
   for (const vulnerability of report.vulnerabilities) {
     const judged = judge(vulnerability, slaStart(vulnerability, report, ctx), ctx);
-    const subjects = targets.length > 0
-      ? targets.map((t) => ({ resource: t.workload.ref, path: t.container.path, location: t.workload.location, outOfScope: t.workload.outOfScope, image: t.container.image }))
-      : [{ resource: imageResource(report.image), path: 'image', location: undefined, outOfScope: undefined, image: undefined }];
     for (const subject of subjects) {
       const key = `${subject.resource.kind}|${subject.resource.namespace ?? ''}|${subject.resource.name}|${subject.path}|${vulnerability.id}|${vulnerability.pkg}|${vulnerability.installed}`;
       const source = provenanceSource(report.provenance, vulnerability.id);
