@@ -196,6 +196,19 @@ describe('annexa import', () => {
   });
 });
 
+describe('annexa soa --with', () => {
+  it('names the tools in the evidence references of the controls they evidence', () => {
+    const run = runCli(['soa', estate, '-c', config, '-o', 'json', '--with', ...REPORTS]);
+    assert.equal(run.code, 0, run.stderr);
+    const soa = JSON.parse(run.stdout) as { controls: Array<{ id: string; status: string; evidence: { importedFrom?: string[]; imagesWithoutVulnerabilityReport?: string[] } }> };
+    const a88 = soa.controls.find((r) => r.id === 'A.8.8')!;
+    assert.deepEqual(a88.evidence.importedFrom, ['grype', 'trivy']);
+    assert.deepEqual(a88.evidence.imagesWithoutVulnerabilityReport, ['docker.io/library/busybox:latest']);
+    const markdown = runCli(['soa', estate, '-c', config, '-o', 'markdown', '--with', ...REPORTS]).stdout;
+    assert.match(markdown, /imported from grype, trivy \(images without a vulnerability report: docker\.io\/library\/busybox:latest\)/);
+  });
+});
+
 describe('the evidence store', () => {
   it('records each import (type import) and measures the SLA from the first sighting in the store', () => {
     const dir = tempTree();
