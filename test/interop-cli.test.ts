@@ -196,6 +196,29 @@ describe('annexa import', () => {
   });
 });
 
+describe('cluster-side reports', () => {
+  it('ties a Trivy Operator report on ReplicaSet nginx-6d4cf56db6 to the Deployment nginx running index.docker.io/library/nginx:1.16', () => {
+    const dir = tempTree({ 'nginx.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: nginx, namespace: default }\nspec:\n  selector: { matchLabels: { app: nginx } }\n  template:\n    metadata: { labels: { app: nginx } }\n    spec:\n      containers:\n        - { name: nginx, image: "nginx:1.16" }\n' });
+    const run = runCli(['scan', join(dir, 'nginx.yaml'), '-c', config, '--at', '2026-11-20', '-o', 'json', '--fail-on', 'never', '--with', join(projectRoot, 'test', 'conformance', 'interop', 'trivy-operator', 'vulnerabilityreport-docs.yaml')]);
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    const found = report.findings.filter((f) => f.checkId === 'import.vulnerability');
+    assert.equal(found.length, 2);
+    assert.ok(found.every((f) => f.resource.kind === 'Deployment' && f.resource.name === 'nginx' && f.path === 'spec.template.spec.containers[0].image'));
+    assert.deepEqual(found[0]!.sources!.map((s) => [s.tool, s.version]), [['trivy-operator', '0.72.0']]);
+    assert.deepEqual(control(report, 'A.8.8').imagesWithoutVulnerabilityReport, []);
+  });
+});
+
+describe('configuration', () => {
+  it('names the file, line and field of a wrong interop setting', () => {
+    const dir = tempTree({ 'annexa.yaml': 'interop:\n  sla:\n    critical: 7 days\n' });
+    const run = runCli(['import', fixture('grype-cart-nginx.json'), '-c', join(dir, 'annexa.yaml')]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /annexa\.yaml:3: interop\.sla\.critical: /);
+  });
+});
+
 describe('annexa soa --with', () => {
   it('names the tools in the evidence references of the controls they evidence', () => {
     const run = runCli(['soa', estate, '-c', config, '-o', 'json', '--with', ...REPORTS]);

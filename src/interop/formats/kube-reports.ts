@@ -57,8 +57,12 @@ function readResultReport(object: Json, provenanceOf: (source: string | undefine
     const rule = text(result, 'rule');
     const severity = severityOf(field(result, 'severity')) ?? severityOf(text(result, 'properties', 'severity'));
     const category = text(result, 'category');
+    // Kyverno stamps each result (`timestamp.seconds`); the report's own time, when it has one, comes first.
+    const seconds = num(result, 'timestamp', 'seconds');
+    const provenance = provenanceOf(text(result, 'source'));
+    if (provenance.reportTime === undefined && seconds !== undefined && seconds > 0) provenance.reportTime = new Date(seconds * 1000).toISOString();
     const base = {
-      provenance: provenanceOf(text(result, 'source')),
+      provenance,
       policy, result: outcomeOf(text(result, 'result')),
       message: text(result, 'message') ?? (rule ? `${policy}/${rule}` : policy),
       ...(rule ? { rule } : {}), ...(severity ? { severity } : {}), ...(category ? { category } : {}),
