@@ -17,6 +17,7 @@ import { vapCommand } from './vap.js';
 import { policyCommand } from './policy.js';
 import { auditCommand } from './audit.js';
 import { serveCommand, demoCommand } from './serve.js';
+import { importCommand } from './import.js';
 import { UsageError, WriteError, EXIT, problemLine, terminalSafe } from './io.js';
 import { OutputError } from '../report/reporter.js';
 import { ConfigError } from '../isms/config.js';
@@ -25,7 +26,7 @@ import { EvidenceError } from '../evidence/types.js';
 // bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
 export { useClientNodeLoader } from '../sources/cluster/client-node.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand, vapCommand, policyCommand, auditCommand, serveCommand, demoCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand, vapCommand, policyCommand, auditCommand, serveCommand, demoCommand, importCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

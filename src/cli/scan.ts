@@ -21,6 +21,9 @@ import { ScanRecorder, teeSink } from '../evidence/scan-record.js';
 import { openEvidenceStore, recordAndTell } from './evidence-io.js';
 import { assessScan } from '../posture/outcome.js';
 import { htmlSoaContext } from './html-context.js';
+import { assessmentTime, AT_HELP, firstSeenIn, importedOutcome, printNotes, readImports } from './import.js';
+import { ImportSession } from '../interop/session.js';
+import { recordImport } from '../interop/evidence.js';
 
 interface ScanFlags {
   output: string;
@@ -42,6 +45,9 @@ interface ScanFlags {
   signingKey?: string;
   policy?: string[];
   policyreportApi?: PolicyReportApi;
+  /** Other tools' reports taken in with the scan (src/interop/). */
+  with?: string[];
+  at?: string;
 }
 
 export function scanCommand(): Command {
@@ -63,6 +69,8 @@ export function scanCommand(): Command {
     .option('--sarif-root <dir>', 'the directory SARIF artifact URIs are relative to, so that code scanning maps them to repository files (default: the git top level, else the working directory)')
     .option('--store <path|url>', 'record the scan in an evidence store (SQLite file or postgres:// URL; default from evidence.store in annexa.yaml)')
     .option('--signing-key <file>', 'Ed25519 key (PEM) that signs the store\'s checkpoints (default: beside the store, created on first use)')
+    .option('--with <files...>', 'other tools\' reports (Trivy, Grype, SBOMs, PolicyReports, Gatekeeper, Kubescape, Trivy Operator) to take in with the scan, matched to the scanned workloads (give the paths to scan before --with, or use --)')
+    .option('--at <date>', AT_HELP)
     .option('--allow-empty', 'accept input that yields no Kubernetes resource (exit 0 instead of 2), e.g. a generated directory that may be empty')
     .option('--policy <dir>', 'also evaluate the ValidatingAdmissionPolicy objects in DIR (bindings and params beside them) with CEL; repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
     .option('--stdin-filename <path>', 'the file name under which standard input is reported (findings, SARIF locations)')
@@ -126,9 +134,15 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
   const policies = (flags.policy ?? []).map((dir) => loadPolicyDirectory(dir));
   for (const loaded of policies) errors.push(...loaded.errors);
   const checks = policies.length === 0 ? builtinChecks : [...builtinChecks, ...policies.flatMap(policyChecks)];
+  const now = assessmentTime(flags.at);
+  const imports = flags.with && flags.with.length > 0 ? await readImports(flags.with, 'auto') : undefined;
+  if (imports) errors.push(...imports.errors);
+
   const output = openOutput(flags.outputFile);
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
+    const firstSeen = imports ? await firstSeenIn(store) : new Map<string, string>();
+    const session = imports ? new ImportSession(imports.imported, imports.errors, { config, checks, firstSeen, now, ...filter }) : undefined;
     const root = flags.output === 'sarif' ? sarifRoot(flags.sarifRoot) : undefined;
     const recorder = store ? new ScanRecorder() : undefined;
     const soa = flags.output === 'html' ? htmlSoaContext({ config, ...(configFile ? { configFile, configName: flags.config ?? 'annexa.yaml' } : {}), units, crossResource: flags.crossResource !== false }) : undefined;
@@ -140,27 +154,31 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     const reporter = recorder ? teeSink(withSoa, recorder) : withSoa;
     const progress = Progress.for(Boolean(flags.quiet));
     const scope = new ScopeWatch();
+    const scopeSink = scope.wrap(reporter);
     const result = await runScan(units, {
       config,
       checks,
       crossResource: flags.crossResource !== false,
+      now,
       maxFileBytes,
       ...(workers !== undefined ? { workers } : {}),
       ...filter,
       progress: (done, total, resources) => progress.update(`scanning: ${done}/${total} files, ${resources} resources`),
-    }, scope.wrap(reporter), errors).catch((error: unknown) => {
+    }, session ? session.wrap(scopeSink) : scopeSink, errors).catch((error: unknown) => {
       // A report that cannot be completed (its rows' temporary file is full, …) leaves no partial file.
       output.abort();
       throw error;
     });
     progress.done();
-    const outcome = assessScan(result, config, checks);
+    const imported = session ? session.finish(scopeSink, result.summary, result.evaluation) : undefined;
+    const outcome = session && imported ? importedOutcome(result, session, imported, config, checks) : assessScan(result, config, checks);
     const empty = outcome.summary.resources === 0;
     if (empty && !flags.allowEmpty && outcome.errors.length === 0) outcome.errors.push(noResourcesError(request));
     // Parser messages can quote the text they failed on (a value, maybe a password): keep them out.
     redactInputErrors(outcome.errors);
     reportProblems(outcome.errors, notes);
     for (const warning of scope.warnings(flags.config ?? configFile ?? 'annexa.yaml')) process.stderr.write(problemLine(warning, 'warning'));
+    if (imported) printNotes(imported.notes);
     // Nothing read, nothing judged: no control posture for an empty input.
     const judged = empty ? { ...outcome, controls: [] } : outcome;
     try {
@@ -172,6 +190,10 @@ export async function runScanCommand(paths: string[], flags: ScanFlags): Promise
     output.close();
     for (const notice of outcome.exceptionNotices ?? []) process.stderr.write(problemLine({ file: flags.config ?? configFile ?? 'annexa.yaml', message: notice.message }, 'warning'));
     if (store && recorder) await recordAndTell(store, { command: 'scan', outcome: judged, recorder, config, units });
+    if (store && imported && imports) {
+      const record = await recordImport(store, { command: 'scan --with', config, files: imports.imported.map((f) => f.file), findings: imported.findings, summary: imported.summary, seen: imported.seen, firstSeen });
+      process.stderr.write(`annexa: recorded the imported results as evidence record ${record.seq} (${record.id}) in ${store.location}\n`);
+    }
 
     if (outcome.errors.length > 0) return EXIT.error;
     if (failOn === 'never') return EXIT.ok;

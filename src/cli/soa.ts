@@ -8,6 +8,8 @@ import { parseSize, readStdin, type InputUnit } from '../sources/files.js';
 import { prepareInputs } from '../sources/input.js';
 import { loadConfig } from '../isms/config.js';
 import { buildSoa, ScopeCollector, type StatementOfApplicability } from '../posture/soa.js';
+import { importedOutcome, readImports } from './import.js';
+import { ImportSession } from '../interop/session.js';
 import { assessScan } from '../posture/outcome.js';
 import { configDigest, inputDigest } from '../posture/digest.js';
 import { SOA_FORMATS, SOA_RENDERERS } from '../report/soa/index.js';
@@ -19,6 +21,8 @@ interface SoaFlags {
   outputFile?: string;
   config?: string;
   maxFileSize: string;
+  /** Other tools' reports taken in with the scan (docs/interop.md). */
+  with?: string[];
 }
 
 export function soaCommand(): Command {
@@ -29,6 +33,7 @@ export function soaCommand(): Command {
     .option('--output-file <file>', 'write to a file instead of stdout')
     .option('-c, --config <file>', 'annexa.yaml with scope, applicability, control records and document control (default: ./annexa.yaml)')
     .option('--max-file-size <size>', 'refuse files larger than this (e.g. 20MiB)', '20MiB')
+    .option('--with <files...>', 'other tools\' reports (Trivy, Grype, SBOMs, policy reports) taken in with the scan: the evidence references name the tools (give the paths before --with)')
     .action(async function (this: Command, paths: string[]) {
       this.setOptionValue('exitCode', await runSoaCommand(paths, this.opts<SoaFlags>()));
     });
@@ -50,7 +55,7 @@ async function withStdinRead(units: readonly InputUnit[], maxBytes: number, erro
 }
 
 /** Builds the SoA; `errors` counts input errors of the scan (0 without paths), `inputErrors` lists them. */
-export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize'>, now?: Date): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
+export async function statementFor(paths: readonly string[], flags: Pick<SoaFlags, 'config' | 'maxFileSize' | 'with'>, now?: Date): Promise<{ soa: StatementOfApplicability; errors: number; inputErrors: InputError[] }> {
   const { config, file } = loadConfig(flags.config, process.cwd(), builtinCheckIds);
   const provenance = { toolVersion: VERSION, configDigest: configDigest(file, config), ...(file ? { configFile: flags.config ?? 'annexa.yaml' } : {}) };
   const when = now ? { now } : {};
@@ -62,9 +67,13 @@ export async function statementFor(paths: readonly string[], flags: Pick<SoaFlag
   const errors = [...expanded.errors];
   const units = await withStdinRead(expanded.units, maxFileBytes, errors);
   const collector = new ScopeCollector(config);
-  const result = await runScan(units, { config, checks: builtinChecks, maxFileBytes }, collector, errors);
+  const imports = flags.with && flags.with.length > 0 ? await readImports(flags.with, 'auto') : undefined;
+  if (imports) errors.push(...imports.errors);
+  const session = imports ? new ImportSession(imports.imported, imports.errors, { config, checks: builtinChecks, ...when }) : undefined;
+  const result = await runScan(units, { config, checks: builtinChecks, maxFileBytes, ...when }, session ? session.wrap(collector) : collector, errors);
   redactInputErrors(result.errors);
-  const outcome = assessScan(result, config, builtinChecks);
+  const imported = session?.finish(collector, result.summary, result.evaluation);
+  const outcome = session && imported ? importedOutcome(result, session, imported, config) : assessScan(result, config, builtinChecks);
   return {
     soa: buildSoa({ config, checks: builtinChecks, outcome, excluded: collector.excluded(), provenance: { ...provenance, inputDigest: inputDigest(units) }, ...when }),
     errors: outcome.errors.length,

@@ -12,10 +12,12 @@ import type { Finding, Severity } from '../resources/types.js';
  * check in a run with --no-cross-resource); `no-input-of-kinds` (no in-scope resource of the kinds it
  * reads); `errored` (it threw on at least one in-scope resource, so its result there is unknown);
  * `not-scanned` (no scan was made, e.g. `annexa soa` without paths); `kinds-unreadable` (a live
- * cluster refused or failed to list some of the kinds it reads, so what it saw is not the whole).
+ * cluster refused or failed to list some of the kinds it reads, so what it saw is not the whole);
+ * `not-covered` (imported evidence, such as a vulnerability report, that does not cover every
+ * running image: src/interop/).
  */
-export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned' | 'kinds-unreadable';
-export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned', 'kinds-unreadable'];
+export type NotEvaluatedReason = 'disabled' | 'cross-resource-off' | 'no-input-of-kinds' | 'errored' | 'not-scanned' | 'kinds-unreadable' | 'not-covered';
+export const NOT_EVALUATED_REASONS: readonly NotEvaluatedReason[] = ['disabled', 'cross-resource-off', 'no-input-of-kinds', 'errored', 'not-scanned', 'kinds-unreadable', 'not-covered'];
 
 export interface CheckEvaluation {
   check: string;
@@ -81,7 +83,7 @@ export class EvaluationRecorder {
 }
 
 /** A record for a statement made without a scan: every check `not-scanned` (or `disabled`). */
-export function unscannedRecord(registry: readonly Check[], disabled: readonly string[]): EvaluationRecord {
+export function unscannedRecord(registry: ReadonlyArray<Pick<Check, 'id'>>, disabled: readonly string[]): EvaluationRecord {
   const off = new Set(disabled);
   return {
     checks: registry.map((check) => ({

@@ -18,6 +18,7 @@ import { applyPositions, deferLocations, isRereadable, positionsInFile, recordPo
 import { namespaceExclusionReason, type AnnexaConfig } from '../isms/config.js';
 import { EvaluationRecorder, type EvaluationRecord } from './evaluation.js';
 import { statSync } from 'node:fs';
+import { podTemplateOf } from '../resources/workloads.js';
 import { ExceptionIndex, type ExceptionNotice } from './exceptions.js';
 import { builtinCheckIds, plannedWorkers, ScanPool, workerScript, PARALLEL_MIN_BYTES, type FileOutcome } from './parallel.js';
 
@@ -28,6 +29,14 @@ export interface ScannedResource {
   evaluated: string[];
   findings: Finding[];
   outOfScope?: string;
+  /** The images a Pod or workload runs, with the path of each container's `image` (matched against imported vulnerability reports). */
+  images?: ContainerImage[];
+}
+
+export interface ContainerImage {
+  container: string;
+  path: string;
+  image: string;
 }
 
 /** What a reporter receives while a scan runs. Findings of cross-resource checks arrive in `inventoryFindings`. */
@@ -60,6 +69,8 @@ export interface ScanResult {
   coverage?: JsonObject;
   /** Exceptions that expired or expire within 30 days. */
   exceptionNotices?: ExceptionNotice[];
+  /** What other tools' imported results supplied and covered (`annexa import`, `scan --with`: src/interop/). */
+  imports?: JsonObject;
 }
 
 export interface ScanOptions {
@@ -335,5 +346,18 @@ export function scanResource(resource: Resource, checks: CheckSet, ctx: CheckCon
   const { file, line, column } = resource.provenance;
   if (file !== undefined) scanned.location = { file, ...(line !== undefined ? { line } : {}), ...(column !== undefined ? { column } : {}) };
   if (outOfScope !== undefined) scanned.outOfScope = outOfScope;
+  const images = containerImages(resource);
+  if (images) scanned.images = images;
   return scanned;
+}
+
+function containerImages(resource: Resource): ContainerImage[] | undefined {
+  const template = podTemplateOf(resource);
+  if (!template) return undefined;
+  const images: ContainerImage[] = [];
+  for (const ref of template.containers) {
+    const image = ref.container.image;
+    if (typeof image === 'string' && image !== '') images.push({ container: ref.name, path: `${ref.path}.image`, image });
+  }
+  return images;
 }

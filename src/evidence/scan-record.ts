@@ -27,6 +27,8 @@ export function compactFinding(finding: Finding): JsonObject {
   if (finding.location) compact.location = { ...finding.location };
   const excepted = (finding as Finding & { excepted?: JsonObject }).excepted;
   if (excepted) compact.excepted = excepted;
+  // Imported results keep their provenance (tool, version, report time, file) in the store.
+  if (finding.sources) compact.sources = finding.sources.map((source) => ({ ...source }));
   return compact;
 }
 

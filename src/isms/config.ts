@@ -65,6 +65,36 @@ const exceptionEntry = z.object({
 }).strict();
 
 
+/** A remediation time: `7d` or a number of days. */
+const slaDays = z.union([
+  z.number().int().positive(),
+  z.string().regex(/^\d+d$/, { message: 'expected a number of days such as 30d' }).transform((text) => Number(text.slice(0, -1))),
+]).refine((days) => days > 0, { message: 'a remediation time is at least one day' });
+
+/** Other tools' results taken in by `annexa import` and `scan --with` (src/interop/). */
+const interopSection = z.object({
+  /** Days to fix a vulnerability once a fix exists, per severity (defaults: critical 7d, high 30d, medium 90d, low 180d). */
+  sla: z.object({ critical: slaDays.optional(), high: slaDays.optional(), medium: slaDays.optional(), low: slaDays.optional() }).strict().default({}),
+  /** Report running images without an SBOM on record (A.5.9, A.5.21, A.8.28). */
+  requireSbom: z.boolean().default(false),
+  /** Accepted vulnerabilities: by CVE id, on one image (reference or repository) or on every image when `image` is absent. */
+  vulnerabilityExceptions: z.array(z.object({
+    cve: requiredText('an exception names the vulnerability (cve) it accepts'),
+    image: z.string().min(1).optional(),
+    justification: requiredText('a justification is required for every exception'),
+    approvedBy: requiredText('approvedBy (who accepted the risk) is required for every exception'),
+    expires: isoDate('an expiry date (expires: YYYY-MM-DD) is required for every exception'),
+    ticket: z.string().min(1).optional(),
+  }).strict()).default([]),
+  /** Annex A controls of other tools' policies that no crosswalk knows (Gatekeeper constraint kinds, custom Kyverno policies). */
+  policies: z.array(z.object({
+    policy: requiredText('policy names the other tool\'s policy, rule or constraint kind'),
+    tool: z.string().min(1).optional(),
+    controls: z.array(controlId).min(1, 'list the Annex A controls the policy evidences'),
+    severity: z.enum(SEVERITIES).optional(),
+  }).strict()).default([]),
+}).strict();
+
 export const configSchema = z.object({
   scope: z.object({
     name: z.string().default('Kubernetes estate'),
@@ -131,6 +161,7 @@ export const configSchema = z.object({
       tokenSha256: z.string().regex(/^[0-9a-f]{64}$/, { message: 'expected the hex SHA-256 of the token (printf %s TOKEN | sha256sum), never the token itself' }),
     }).strict()).default([]),
   }).strict().optional(),
+  interop: interopSection.optional(),
   ...recordSections,
 }).strict().superRefine((config, ctx) => {
   for (const issue of recordIssues(config)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });

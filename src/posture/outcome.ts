@@ -12,6 +12,6 @@ export interface ScanOutcome extends ScanResult {
 }
 
 /** `registry`: every check the scan was given, disabled ones included (they are listed against their controls). */
-export function assessScan(result: ScanResult, config: AnnexaConfig, registry: readonly Check[]): ScanOutcome {
+export function assessScan(result: ScanResult, config: AnnexaConfig, registry: ReadonlyArray<Pick<Check, 'id' | 'controls'>>): ScanOutcome {
   return { ...result, controls: computePosture({ config, checks: registry, evaluation: result.evaluation }) };
 }

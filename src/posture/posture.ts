@@ -66,6 +66,10 @@ export interface ControlStatus {
   checksFailed: string[];
   coverage: ControlCoverage;
   observations: Observation[];
+  /** Other tools whose imported results this control's status rests on (`annexa import`, `scan --with`). */
+  evidenceSources?: string[];
+  /** For controls evidenced by imported vulnerability reports (A.8.8): running images no imported report covers. */
+  imagesWithoutVulnerabilityReport?: string[];
   /** Set when annexa.yaml excludes the control but mapped checks fail on it: the exclusion is contradicted. */
   conflict?: string;
   justification?: string;
@@ -74,8 +78,11 @@ export interface ControlStatus {
 
 export interface PostureInput {
   config: AnnexaConfig;
-  /** The whole registry the run was given (disabled checks included: they are listed, and prevent pass). */
-  checks: readonly Check[];
+  /**
+   * The whole registry the run was given (disabled checks included: they are listed, and prevent pass),
+   * plus any rules of imported evidence (src/interop/): posture reads only their ids and controls.
+   */
+  checks: ReadonlyArray<Pick<Check, 'id' | 'controls'>>;
   /** What the engine yielded; without it (no scan) every check is `not-scanned`. */
   evaluation?: EvaluationRecord;
   /** The catalog to judge against (tests pass a reduced one). */

@@ -44,6 +44,10 @@ export interface SoaEvidence {
   checks: SoaCheckEvidence[];
   /** Documents, tickets and records listed in annexa.yaml. */
   documents: EvidenceRef[];
+  /** Other tools whose imported results the status rests on (`soa --with`, src/interop/). */
+  importedFrom?: string[];
+  /** Running images no imported vulnerability report covers (A.8.8). */
+  imagesWithoutVulnerabilityReport?: string[];
   /** The record the catalog expects a person to keep (guidance, not evidence). */
   expected: string;
 }
@@ -290,6 +294,8 @@ function annexRow(ctx: RowContext, control: ControlStatus): SoaRow {
   const j = justificationOf(ctx.config, control.id, record, `applicable to ${ctx.config.scope.name}: ${catalog?.kubernetes ?? ''}`);
   const evidence: SoaEvidence = { checks: checkEvidence(control, ctx.scan !== undefined), documents: [...(record?.evidence ?? [])], expected: catalog?.evidence.manual ?? '' };
   if (ctx.scan && control.checks.length > 0) evidence.scan = ctx.scan;
+  if (control.evidenceSources) evidence.importedFrom = [...control.evidenceSources];
+  if (control.imagesWithoutVulnerabilityReport) evidence.imagesWithoutVulnerabilityReport = [...control.imagesWithoutVulnerabilityReport];
   return {
     id: control.id, title: control.title, theme: control.theme,
     applicable: j.applicable, justification: j.justification, justificationSource: j.source, risks: j.risks, requirements: j.requirements,
@@ -398,6 +404,10 @@ export function evidenceText(row: SoaRow): string {
   const { scan, checks, documents } = row.evidence;
   if (scan) parts.push(`scan ${scan.time} of input ${scan.inputDigest} (${scan.resources} resources)`);
   if (checks.length > 0) parts.push(`checks: ${checks.map(checkText).join(', ')}`);
+  if (row.evidence.importedFrom) {
+    const uncovered = row.evidence.imagesWithoutVulnerabilityReport;
+    parts.push(`imported from ${row.evidence.importedFrom.join(', ')}${uncovered && uncovered.length > 0 ? ` (images without a vulnerability report: ${uncovered.join(', ')})` : ''}`);
+  }
   if (documents.length > 0) {
     parts.push(`documents: ${documents.map((d) => [d.ref, d.title, `(${d.date})`, d.url].filter((x) => x !== undefined).join(' ')).join('; ')}`);
   }

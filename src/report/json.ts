@@ -108,7 +108,8 @@ export const jsonReporter: ReporterFactory = ({ write, toolVersion }) => {
       };
       const notices = (outcome.exceptionNotices ?? []).map(({ status, days, message, exception }) => ({ status, days, message, exception }));
       write(`${first ? '' : '\n'}],${JSON.stringify(tail).slice(1, -1)},"outOfScope":[${outOfScope.join(',')}],"excepted":[${excepted.join(',')}]`
-        + `,"exceptionNotices":${JSON.stringify(notices)},"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}}\n`);
+        + `,"exceptionNotices":${JSON.stringify(notices)},"errors":${JSON.stringify(outcome.errors)},"evaluation":${JSON.stringify(outcome.evaluation)}${outcome.coverage !== undefined ? `,"coverage":${JSON.stringify(outcome.coverage)}` : ''}`
+        + `${outcome.imports !== undefined ? `,"imports":${JSON.stringify(outcome.imports)}` : ''}}\n`);
       outOfScope.length = 0;
       excepted.length = 0;
     },

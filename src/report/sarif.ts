@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Check } from '../engine/check.js';
 import type { ScanOutcome } from '../posture/outcome.js';
-import type { ControlRefs, Finding, InputError, Location, RelatedLocation, Severity } from '../resources/types.js';
+import type { ControlRefs, Finding, FindingSource, InputError, Location, RelatedLocation, Severity } from '../resources/types.js';
 import { formatRef, severityRank } from '../resources/types.js';
 import { exceptionText } from '../engine/exceptions.js';
 import type { ReporterFactory } from './reporter.js';
@@ -44,7 +44,7 @@ export interface SarifResult {
   message: SarifMessage;
   locations: Array<{ physicalLocation?: SarifPhysicalLocation; logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: 'resource' }> }>;
   partialFingerprints: Record<string, string>;
-  properties: { severity: Severity; path: string; resource: Finding['resource']; controls: ControlRefs; severityReason?: string; rules?: string[] };
+  properties: { severity: Severity; path: string; resource: Finding['resource']; controls: ControlRefs; severityReason?: string; rules?: string[]; sources?: FindingSource[] };
   relatedLocations?: SarifRelatedLocation[];
   suppressions?: Array<{ kind: 'external'; justification: string }>;
 }
@@ -105,8 +105,14 @@ export function physicalLocation(location: Location | undefined, cwd = process.c
 /** Stable across runs and machines: the check, the resource identity and the field path. */
 export function fingerprint(finding: Finding): string {
   const { apiVersion, kind, namespace, name } = finding.resource;
-  const key = [finding.checkId, apiVersion, kind, namespace ?? '', name, finding.path].join('\u0000');
+  const key = [finding.checkId, apiVersion, kind, namespace ?? '', name, finding.path, ...importedVulnerabilityKey(finding)].join('\u0000');
   return createHash('sha256').update(key).digest('hex');
+}
+
+/** Imported vulnerabilities of one container differ by vulnerability and package, not by path. */
+function importedVulnerabilityKey(finding: Finding): string[] {
+  const vulnerability = finding.details?.vulnerability;
+  return typeof vulnerability === 'string' ? [vulnerability, String(finding.details?.package ?? '')] : [];
 }
 
 function pascalName(checkId: string): string {
@@ -176,6 +182,7 @@ function sarifResult(finding: Finding, ruleIndex: number, root: string): SarifRe
       severity: finding.severity, path: finding.path, resource: finding.resource, controls: finding.controls,
       ...(finding.severityReason ? { severityReason: finding.severityReason } : {}),
       ...(finding.rules ? { rules: finding.rules } : {}),
+      ...(finding.sources ? { sources: finding.sources } : {}),
     },
     ...(finding.related ? { relatedLocations: relatedLocations(finding.related, root) } : {}),
     ...(finding.outOfScope ? { suppressions: [{ kind: 'external' as const, justification: finding.outOfScope.reason }] } : {}),

@@ -69,7 +69,8 @@ export function printable(text: string): string {
 
 /** Table cells of a finding: severity, check id, location, message (manifest text made printable). */
 function tableRow(finding: Finding): Row {
-  return [finding.severity, finding.checkId, printable(locationText(finding.location) || '-'), printable(finding.message)];
+  const sources = finding.sources ? ` [${[...new Set(finding.sources.map((s) => s.tool))].join(' + ')}]` : '';
+  return [finding.severity, finding.checkId, printable(locationText(finding.location) || '-'), printable(`${finding.message}${sources}`)];
 }
 
 /** Widest severity, check id and location seen so far: the columns are aligned across all groups. */

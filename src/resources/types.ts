@@ -109,6 +109,21 @@ export interface Finding {
   excepted?: ExceptionRef;
   /** The exception that covered this finding has expired: it fails again. */
   exceptionExpired?: ExceptionRef;
+  /**
+   * Who supplied the evidence, when other tools did (`annexa import`, `scan --with`): Annexa's own
+   * check (`tool: annexa`) and each imported report that found the same problem. Absent for Annexa-only findings.
+   */
+  sources?: FindingSource[];
+}
+
+/** One supplier of a finding's evidence: the tool, its version, when it reported, from which file, under which rule id. */
+export interface FindingSource {
+  tool: string;
+  version?: string;
+  reportTime?: string;
+  file?: string;
+  /** The tool's own rule or vulnerability id. */
+  rule?: string;
 }
 
 /** A place a finding involves besides its own location (SARIF relatedLocations). */
