@@ -16,6 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../../resources/types.js';
 import { loadClientNode } from './client-node.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface ConnectionOptions {
   kubeconfig?: string;
@@ -47,6 +48,8 @@ export class ClusterConnection {
     readonly namespace: string,
     private readonly prepare: (options: RequestOptions) => Promise<void>,
     private readonly timeoutMs: number,
+    /** The loaded kubeconfig, for client-node's own clients (the watch informers). */
+    readonly kubeConfig: KubeConfig,
   ) {}
 
   static async open(options: ConnectionOptions): Promise<ClusterConnection> {
@@ -79,7 +82,7 @@ export class ClusterConnection {
         throw new ClusterConfigError(`cannot get credentials for the context "${config.getCurrentContext()}": ${(error as Error).message}`);
       }
     };
-    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', prepare, options.timeoutMs ?? 60_000);
+    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', prepare, options.timeoutMs ?? 60_000, config);
   }
 
   /**
