@@ -68,6 +68,8 @@ export const SERVED: readonly ServedResource[] = [
   ['admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false],
   ['admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false],
   ['admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false],
+  ['wgpolicyk8s.io', 'v1alpha2', 'policyreports', 'PolicyReport', true],
+  ['wgpolicyk8s.io', 'v1alpha2', 'clusterpolicyreports', 'ClusterPolicyReport', false],
 ].map(([group, version, resource, kind, namespaced]) => ({ group, version, resource, kind, namespaced }) as ServedResource);
 
 export interface DoubleAuth {
@@ -313,7 +315,12 @@ export class KubeApiDouble {
       res.end(JSON.stringify(body));
     };
     if (!this.authenticated(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
-    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', 'the double serves GET only'));
+    const named = this.namedRoute(url.pathname);
+    if (named) {
+      void this.handleNamed(req, named, send);
+      return;
+    }
+    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', 'the double serves GET only on collections (POST to the policy report collections)'));
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if ('body' in route) return send(200, route.body);
@@ -378,6 +385,56 @@ export class KubeApiDouble {
     }, seconds * 1000));
     res.on('close', () => watch.close());
     this.watches.add(watch);
+  }
+
+  /** `.../policyreports[/NAME]` and `.../clusterpolicyreports[/NAME]`: the kinds a client writes (create, get, replace, delete). */
+  private namedRoute(path: string): { resource: ServedResource; namespace?: string; name?: string } | undefined {
+    const match = /^\/apis\/wgpolicyk8s\.io\/v1alpha2\/(?:namespaces\/([^/]+)\/(policyreports)|(clusterpolicyreports))(?:\/([^/]+))?$/.exec(path);
+    if (!match) return undefined;
+    const resource = this.served.find((r) => r.resource === (match[2] ?? match[3]));
+    if (!resource) return undefined;
+    if (resource.namespaced && match[1] === undefined) return undefined;
+    const route: { resource: ServedResource; namespace?: string; name?: string } = { resource };
+    if (match[1] !== undefined) route.namespace = decodeURIComponent(match[1]);
+    if (match[4] !== undefined) route.name = decodeURIComponent(match[4]);
+    return route;
+  }
+
+  private async handleNamed(req: IncomingMessage, route: { resource: ServedResource; namespace?: string; name?: string }, send: (status: number, body: unknown) => void): Promise<void> {
+    const { resource, namespace, name } = route;
+    if (name === undefined && req.method === 'GET') {
+      return send(200, { kind: `${resource.kind}List`, apiVersion: 'wgpolicyk8s.io/v1alpha2', metadata: { resourceVersion: String(this.resourceVersion) }, items: this.itemsOf(resource.kind).filter((o) => namespace === undefined || meta(o).namespace === namespace) });
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeObject) : undefined;
+    const existing = name !== undefined ? this.get(resource.kind, namespace, name) : undefined;
+    const notFound = () => send(404, status(404, 'NotFound', `${resource.resource}.wgpolicyk8s.io "${name}" not found`));
+    switch (req.method) {
+      case 'GET':
+        return existing ? send(200, existing) : notFound();
+      case 'POST': {
+        const asked = body ? meta(body).name : undefined;
+        if (!body || name !== undefined) return send(405, status(405, 'MethodNotAllowed', 'POST to the collection'));
+        if (this.get(resource.kind, namespace, asked!)) return send(409, status(409, 'AlreadyExists', `${resource.resource}.wgpolicyk8s.io "${asked}" already exists`));
+        return send(201, this.create({ ...body, metadata: { ...meta(body), ...(namespace !== undefined ? { namespace } : {}) } }));
+      }
+      case 'PUT': {
+        if (!existing || !body) return notFound();
+        if (meta(body).resourceVersion !== meta(existing).resourceVersion) return send(409, status(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again'));
+        this.update(resource.kind, namespace, name!, (object) => {
+          for (const key of Object.keys(object)) if (key !== 'metadata') delete object[key];
+          Object.assign(object, { ...body, metadata: { ...meta(body), uid: meta(existing).uid, creationTimestamp: meta(existing).creationTimestamp } });
+        });
+        return send(200, this.get(resource.kind, namespace, name!));
+      }
+      case 'DELETE':
+        if (!existing) return notFound();
+        this.remove(resource.kind, namespace, name!);
+        return send(200, status(200, 'Success', 'deleted'));
+      default:
+        return send(405, status(405, 'MethodNotAllowed', `${req.method} is not served`));
+    }
   }
 
   private authenticated(req: IncomingMessage): boolean {
