@@ -133,7 +133,7 @@ export class KindWatch {
   private setState(state: KindWatchState, message?: string): void {
     if (state === 'watching') this.failingSince = undefined;
     else if (state !== 'stopped' && state !== 'starting') this.failingSince ??= Date.now();
-    if (this.state === state && message === undefined) return;
+    if (this.state === state) return;
     this.state = state;
     this.options.handlers.state(this.kind, state, message);
   }
