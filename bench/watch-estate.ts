@@ -129,6 +129,7 @@ async function watch(kubeconfig: string, seconds: number): Promise<void> {
   await watcher.start();
   const initialMs = performance.now() - started;
   global.gc?.();
+  const heapStart = process.memoryUsage().heapUsed / 2 ** 20;
   const rss: number[] = [process.memoryUsage().rss / 2 ** 20];
   process.stdout.write(`${JSON.stringify({ ready: true, objects: watcher.live.size, initialMs })}\n`);
   const cpuBefore = process.cpuUsage();
@@ -137,12 +138,14 @@ async function watch(kubeconfig: string, seconds: number): Promise<void> {
   await watcher.settled();
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuBefore);
+  global.gc?.();
+  const heapEnd = process.memoryUsage().heapUsed / 2 ** 20;
   await watcher.stop();
   latencies.sort((a, b) => a - b);
   process.stdout.write(`${JSON.stringify({
     objects: watcher.live.size, initialMs, changes: latencies.length, flushes, checksPerFlush: checksRun / Math.max(1, flushes), flushMs: flushMs / Math.max(1, flushes),
     p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), max: latencies[latencies.length - 1] ?? NaN,
-    rss, cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
+    rss, heapStart, heapEnd, cpuPercent: ((cpu.user + cpu.system) / 1000 / (seconds * 1000)) * 100,
   })}\n`);
 }
 

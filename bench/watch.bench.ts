@@ -5,8 +5,8 @@
  * Baseline, measured in the same run: one `annexa cluster -A` over the same estate (what a watcher
  * saves: without it, every change would cost a scan). Rows: latency per change from its arrival to
  * findings and posture being current (p50, p99, max) and as a fraction of a scan; cross-resource
- * checks run again per flush; RSS after the first evaluation and at the end of the stream (steady
- * memory: the end is close to the start); CPU of the watcher during the stream.
+ * checks run again per flush; RSS after the first evaluation and during the stream, and the heap
+ * after a full GC at both ends (steady memory: the end is close to the start); CPU of the watcher.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -26,6 +26,8 @@ interface WatchResult {
   p99: number;
   max: number;
   rss: number[];
+  heapStart: number;
+  heapEnd: number;
   cpuPercent: number;
 }
 
@@ -66,6 +68,7 @@ const bench: Benchmark = async (ctx) => {
       { measure: 'flush duration mean (ms)', value: result.flushMs },
       { measure: 'RSS after first evaluation (MiB)', value: result.rss[0]!, 'vs baseline ×': result.rss[0]! / scan.maxRssMiB },
       { measure: 'RSS at 1/3, 2/3, end of stream (MiB)', value: `${result.rss[third]!.toFixed(0)}, ${result.rss[2 * third]!.toFixed(0)}, ${result.rss[result.rss.length - 1]!.toFixed(0)}` },
+      { measure: 'heap after GC: first evaluation, end of stream (MiB)', value: `${result.heapStart.toFixed(0)}, ${result.heapEnd.toFixed(0)}` },
       { measure: 'baseline peak RSS (MiB)', value: scan.maxRssMiB },
       { measure: 'watcher CPU during the stream (% of one core)', value: result.cpuPercent },
     ]);
