@@ -96,7 +96,8 @@ export class Watcher {
             this.arrived();
           },
           state: (kind, state, message) => {
-            this.live.setKindState(kind, state === 'watching' ? 'read' : state);
+            const coverage = coverageState(state, this.kinds.find((k) => k.kind === kind)?.synced ?? false);
+            if (coverage) this.live.setKindState(kind, coverage);
             for (const listener of this.listeners) listener.kindState?.(kind, state, message);
           },
           restart: (kind, reason) => {
@@ -169,5 +170,23 @@ export class Watcher {
     if (this.timer) clearTimeout(this.timer);
     await Promise.all(this.kinds.map((kind) => kind.stop()));
     await this.flushing;
+  }
+}
+
+/**
+ * A kind's state as the ClusterInfo record names it (the coverage states of `annexa cluster`):
+ * a kind that was listed stays `read` while its watch backs off (its objects are held).
+ */
+function coverageState(state: KindWatchState, synced: boolean): string | undefined {
+  switch (state) {
+    case 'watching':
+      return 'read';
+    case 'forbidden':
+    case 'unavailable':
+      return state;
+    case 'backing-off':
+      return synced ? 'read' : 'failed';
+    default:
+      return undefined;
   }
 }
