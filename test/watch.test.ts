@@ -124,6 +124,14 @@ describe('annexa watch: findings and posture follow the cluster', () => {
     assert.deepEqual(current().map(identity).sort(), keys.sort());
   });
 
+  it('watches every kind from the list\'s resourceVersion, with bookmarks and a server-side timeout', () => {
+    const watches = fixture.double.requests.filter((r) => r.query.watch === 'true');
+    const kinds = new Set(watches.map((r) => r.path));
+    assert.ok(kinds.has('/api/v1/pods') && kinds.has('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings'));
+    assert.ok(watches.every((r) => r.query.allowWatchBookmarks === 'true' && Number(r.query.timeoutSeconds) > 0));
+    assert.ok(watches.every((r) => /^\d+$/.test(r.query.resourceVersion ?? '')), 'each watch resumes from a resourceVersion, not from the start');
+  });
+
   it('create, update and delete change findings and posture within one second', async () => {
     const before = flushes.length;
     const started = Date.now();
