@@ -10,6 +10,7 @@ import { netpolCommand } from './netpol.js';
 import { rbacCommand } from './rbac.js';
 import { clusterCommand } from './cluster.js';
 import { driftCommand } from './drift.js';
+import { watchCommand } from './watch.js';
 import { evidenceCommand } from './evidence.js';
 import { ismsCommand } from './isms.js';
 import { webhookCommand } from './webhook.js';
@@ -26,7 +27,7 @@ import { EvidenceError } from '../evidence/types.js';
 // bin/annexa.js hands the bundle an importer for client-node (see sources/cluster/client-node.ts).
 export { useClientNodeLoader } from '../sources/cluster/client-node.js';
 
-const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand, vapCommand, policyCommand, auditCommand, serveCommand, demoCommand, importCommand];
+const COMMANDS: Array<() => Command> = [scanCommand, controlsCommand, checksCommand, soaCommand, pssCommand, netpolCommand, rbacCommand, evidenceCommand, ismsCommand, clusterCommand, driftCommand, webhookCommand, vapCommand, policyCommand, auditCommand, serveCommand, demoCommand, importCommand, watchCommand];
 
 export function buildProgram(): Command {
   const program = new Command('annexa')

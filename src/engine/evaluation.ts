@@ -72,6 +72,12 @@ export class EvaluationRecorder {
     }
   }
 
+  /** `count` in-scope findings of one severity for a check (a caller that keeps its own tallies: watch mode). */
+  countFindings(checkId: string, severity: Severity, count: number): void {
+    const entry = this.byId.get(checkId);
+    if (entry && count > 0) entry.findings[severity] = (entry.findings[severity] ?? 0) + count;
+  }
+
   record(): EvaluationRecord {
     const checks = [...this.byId.values()].map((entry) => {
       const reason = this.skipped.get(entry.check)

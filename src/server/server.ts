@@ -61,6 +61,8 @@ export interface ServerOptions {
   metrics?: ServerMetrics;
   /** Extra readiness condition for /readyz (e.g. the evidence store is open); the server is never ready while it shuts down. */
   ready?: () => boolean;
+  /** Liveness condition for /healthz (e.g. a watcher whose watches keep failing); default: always healthy. */
+  healthy?: () => boolean;
   /** Route label for metrics; default: the path itself for the built-in routes, else "other". Keep the label set small. */
   routeOf?: (path: string) => string;
   /** Called after each TLS reload attempt (tests, logs). */
@@ -160,7 +162,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function builtin(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (path === '/healthz') {
-      sendText(res, 200, 'ok\n');
+      const isHealthy = options.healthy?.() ?? true;
+      sendText(res, isHealthy ? 200 : 503, isHealthy ? 'ok\n' : 'unhealthy\n');
       return true;
     }
     if (path === '/readyz') {

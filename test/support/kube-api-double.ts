@@ -13,7 +13,13 @@
  *   `status`, and API defaults (its own table below, written from the API's defaulting functions,
  *   independent of what the code under test knows about them);
  * - the objects a controller makes: a Deployment's ReplicaSet and Pods with ownerReferences, pod
- *   IPs and node names.
+ *   IPs and node names;
+ * - watches (`?watch=true`), as the API server streams them: one `{type, object}` JSON line per
+ *   event after the `resourceVersion` asked for (ADDED for every current object first when none is
+ *   given), `BOOKMARK`s when `allowWatchBookmarks` is set, an `ERROR` event with a 410 Expired
+ *   Status (then the end of the stream) when the version is older than the event history kept,
+ *   and the end of the stream after `timeoutSeconds`. `create`, `update` and `remove` while a
+ *   watch runs are streamed to it.
  *
  * Authentication: a bearer token, or a client certificate verified against a CA (HTTPS), or none.
  */
@@ -62,6 +68,8 @@ export const SERVED: readonly ServedResource[] = [
   ['admissionregistration.k8s.io', 'v1', 'mutatingwebhookconfigurations', 'MutatingWebhookConfiguration', false],
   ['admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicies', 'ValidatingAdmissionPolicy', false],
   ['admissionregistration.k8s.io', 'v1', 'validatingadmissionpolicybindings', 'ValidatingAdmissionPolicyBinding', false],
+  ['wgpolicyk8s.io', 'v1alpha2', 'policyreports', 'PolicyReport', true],
+  ['wgpolicyk8s.io', 'v1alpha2', 'clusterpolicyreports', 'ClusterPolicyReport', false],
 ].map(([group, version, resource, kind, namespaced]) => ({ group, version, resource, kind, namespaced }) as ServedResource);
 
 export interface DoubleAuth {
@@ -89,6 +97,29 @@ export interface DoubleOptions {
   auth?: DoubleAuth;
   tls?: { key: string; cert: string; ca: string };
   gitVersion?: string;
+  /** Watch events kept for resuming (the API server's watch cache); older versions get 410. Default 10,000. */
+  watchHistory?: number;
+  /** Milliseconds between BOOKMARK events on watches that allow them (the API server: about a minute). Default 1000. */
+  bookmarkIntervalMs?: number;
+  /** Longest a watch stays open, whatever `timeoutSeconds` asks (the API server's --min-request-timeout spread). */
+  maxWatchSeconds?: number;
+}
+
+/** One change as a watch streams it. */
+interface WatchEvent {
+  resourceVersion: number;
+  kind: string;
+  namespace: string | undefined;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The object as served (with kind and apiVersion), serialized once. */
+  json: string;
+}
+
+interface OpenWatch {
+  resource: ServedResource;
+  namespace: string | undefined;
+  res: ServerResponse;
+  close(): void;
 }
 
 export interface RequestRecord {
@@ -107,6 +138,12 @@ export class KubeApiDouble {
   private server: Server | undefined;
   private resourceVersion = 1000;
   private readonly tokenSecret = randomUUID();
+  private readonly history: WatchEvent[] = [];
+  /** The oldest version a watch can resume from (events after it are all in `history`). */
+  private oldestResumable = 1000;
+  private readonly watches = new Set<OpenWatch>();
+  /** Watch requests to answer with 500 before serving again (tests of back-off). */
+  private failingWatches = 0;
 
   constructor(private readonly options: DoubleOptions) {
     const unserved = new Set(options.unserved ?? []);
@@ -131,6 +168,7 @@ export class KubeApiDouble {
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
+    this.closeWatches();
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -145,7 +183,7 @@ export class KubeApiDouble {
     return this.itemsOf(kind);
   }
 
-  /** Changes a stored object as `kubectl edit` would (bumps resourceVersion and generation). */
+  /** Changes a stored object as `kubectl edit` would (bumps resourceVersion and generation); running watches see MODIFIED. */
   update(kind: string, namespace: string | undefined, name: string, change: (object: KubeObject) => void): void {
     const object = this.get(kind, namespace, name);
     if (!object) throw new Error(`no ${kind} ${namespace ?? ''}/${name}`);
@@ -153,12 +191,60 @@ export class KubeApiDouble {
     const m = meta(object);
     m.resourceVersion = String(++this.resourceVersion);
     if (typeof m.generation === 'number') m.generation += 1;
+    this.emit('MODIFIED', kind, object);
   }
 
+  /** Deletes a stored object; running watches see DELETED with the object at its deletion version. */
   remove(kind: string, namespace: string | undefined, name: string): void {
     const list = this.itemsOf(kind);
     const index = list.findIndex((o) => meta(o).name === name && meta(o).namespace === namespace);
-    if (index >= 0) list.splice(index, 1);
+    if (index < 0) return;
+    const [object] = list.splice(index, 1);
+    meta(object!).resourceVersion = String(++this.resourceVersion);
+    this.emit('DELETED', kind, object!);
+  }
+
+  /** The current resourceVersion (of the last change). */
+  get currentResourceVersion(): string {
+    return String(this.resourceVersion);
+  }
+
+  /** Watches open now. */
+  get openWatches(): number {
+    return this.watches.size;
+  }
+
+  /**
+   * Forgets the event history, as the API server's watch cache does after compaction: a watch
+   * resuming from any version before now gets an ERROR event with a 410 Expired Status.
+   */
+  compactHistory(): void {
+    this.history.length = 0;
+    this.oldestResumable = this.resourceVersion;
+  }
+
+  /** Ends every open watch stream now (a dropped connection, an API server restart). */
+  closeWatches(): void {
+    for (const watch of [...this.watches]) watch.close();
+  }
+
+  /** Answers the next `count` watch requests with 500 Internal Server Error (a negative count takes some back). */
+  failNextWatches(count: number): void {
+    this.failingWatches = Math.max(0, this.failingWatches + count);
+  }
+
+  private emit(type: WatchEvent['type'], kind: string, object: KubeObject): void {
+    const namespace = meta(object).namespace;
+    const event: WatchEvent = { resourceVersion: this.resourceVersion, kind, namespace, type, json: JSON.stringify({ type, object }) };
+    this.history.push(event);
+    const limit = this.options.watchHistory ?? 10_000;
+    if (this.history.length > limit) {
+      const dropped = this.history.splice(0, this.history.length - limit);
+      this.oldestResumable = dropped[dropped.length - 1]!.resourceVersion;
+    }
+    for (const watch of this.watches) {
+      if (watch.resource.kind === kind && (watch.namespace === undefined || watch.namespace === namespace)) watch.res.write(`${event.json}\n`);
+    }
   }
 
   /** Stores an object the way the API server would: defaults, server metadata, status. */
@@ -180,6 +266,7 @@ export class KubeApiDouble {
     if (kind === 'Secret') encodeStringData(object);
     const list = this.itemsOf(kind);
     list.push(object);
+    this.emit('ADDED', kind, object);
     return object;
   }
 
@@ -228,7 +315,12 @@ export class KubeApiDouble {
       res.end(JSON.stringify(body));
     };
     if (!this.authenticated(req)) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
-    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', 'the double serves GET only'));
+    const named = this.namedRoute(url.pathname);
+    if (named) {
+      void this.handleNamed(req, named, send);
+      return;
+    }
+    if (req.method !== 'GET') return send(405, status(405, 'MethodNotAllowed', 'the double serves GET only on collections (POST to the policy report collections)'));
     const route = this.route(url.pathname);
     if (!route) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     if ('body' in route) return send(200, route.body);
@@ -239,10 +331,110 @@ export class KubeApiDouble {
       const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
       return send(403, { ...status(403, 'Forbidden', `${resource.resource}${resource.group ? `.${resource.group}` : ''} is forbidden: User "tester" cannot list resource "${resource.resource}" in API group "${resource.group}" ${scope}`), details: { group: resource.group, kind: resource.resource } });
     }
+    if (query.watch === 'true' || query.watch === '1') {
+      if (this.failingWatches > 0) {
+        this.failingWatches -= 1;
+        return send(500, status(500, 'InternalError', 'the double was told to fail this watch'));
+      }
+      record.status = 200;
+      return this.serveWatch(resource, namespace, query, res);
+    }
     const page = this.page(resource, namespace, query);
     if ('expired' in page) return send(410, page.expired);
     record.items = page.items.length;
     send(200, page.list);
+  }
+
+  /** A watch stream (see the module comment). */
+  private serveWatch(resource: ServedResource, namespace: string | undefined, query: Record<string, string>, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    // The API server sends the headers at once: a client waits for them before it reads events.
+    res.flushHeaders();
+    const groupVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+    const line = (type: string, object: unknown) => res.write(`${JSON.stringify({ type, object })}\n`);
+    const asked = query.resourceVersion;
+    if (asked !== undefined && asked !== '' && asked !== '0') {
+      const from = Number(asked);
+      if (!Number.isInteger(from) || from < this.oldestResumable) {
+        line('ERROR', status(410, 'Expired', `too old resource version: ${asked} (${this.oldestResumable})`));
+        res.end();
+        return;
+      }
+      for (const event of this.history) {
+        if (event.resourceVersion > from && event.kind === resource.kind && (namespace === undefined || event.namespace === namespace)) res.write(`${event.json}\n`);
+      }
+    } else {
+      for (const object of this.itemsOf(resource.kind)) if (namespace === undefined || meta(object).namespace === namespace) line('ADDED', object);
+    }
+    const timers: NodeJS.Timeout[] = [];
+    const bookmarks = query.allowWatchBookmarks === 'true';
+    const bookmark = () => line('BOOKMARK', { kind: resource.kind, apiVersion: groupVersion, metadata: { resourceVersion: String(this.resourceVersion) } });
+    if (bookmarks) timers.push(setInterval(bookmark, this.options.bookmarkIntervalMs ?? 1000));
+    const seconds = Math.min(Number(query.timeoutSeconds) > 0 ? Number(query.timeoutSeconds) : 1800, this.options.maxWatchSeconds ?? Infinity);
+    const watch: OpenWatch = {
+      resource, namespace, res,
+      close: () => {
+        if (!this.watches.delete(watch)) return;
+        for (const timer of timers) clearInterval(timer);
+        res.end();
+      },
+    };
+    timers.push(setTimeout(() => {
+      if (bookmarks) bookmark();
+      watch.close();
+    }, seconds * 1000));
+    res.on('close', () => watch.close());
+    this.watches.add(watch);
+  }
+
+  /** `.../policyreports[/NAME]` and `.../clusterpolicyreports[/NAME]`: the kinds a client writes (create, get, replace, delete). */
+  private namedRoute(path: string): { resource: ServedResource; namespace?: string; name?: string } | undefined {
+    const match = /^\/apis\/wgpolicyk8s\.io\/v1alpha2\/(?:namespaces\/([^/]+)\/(policyreports)|(clusterpolicyreports))(?:\/([^/]+))?$/.exec(path);
+    if (!match) return undefined;
+    const resource = this.served.find((r) => r.resource === (match[2] ?? match[3]));
+    if (!resource) return undefined;
+    if (resource.namespaced && match[1] === undefined) return undefined;
+    const route: { resource: ServedResource; namespace?: string; name?: string } = { resource };
+    if (match[1] !== undefined) route.namespace = decodeURIComponent(match[1]);
+    if (match[4] !== undefined) route.name = decodeURIComponent(match[4]);
+    return route;
+  }
+
+  private async handleNamed(req: IncomingMessage, route: { resource: ServedResource; namespace?: string; name?: string }, send: (status: number, body: unknown) => void): Promise<void> {
+    const { resource, namespace, name } = route;
+    if (name === undefined && req.method === 'GET') {
+      return send(200, { kind: `${resource.kind}List`, apiVersion: 'wgpolicyk8s.io/v1alpha2', metadata: { resourceVersion: String(this.resourceVersion) }, items: this.itemsOf(resource.kind).filter((o) => namespace === undefined || meta(o).namespace === namespace) });
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as KubeObject) : undefined;
+    const existing = name !== undefined ? this.get(resource.kind, namespace, name) : undefined;
+    const notFound = () => send(404, status(404, 'NotFound', `${resource.resource}.wgpolicyk8s.io "${name}" not found`));
+    switch (req.method) {
+      case 'GET':
+        return existing ? send(200, existing) : notFound();
+      case 'POST': {
+        const asked = body ? meta(body).name : undefined;
+        if (!body || name !== undefined) return send(405, status(405, 'MethodNotAllowed', 'POST to the collection'));
+        if (this.get(resource.kind, namespace, asked!)) return send(409, status(409, 'AlreadyExists', `${resource.resource}.wgpolicyk8s.io "${asked}" already exists`));
+        return send(201, this.create({ ...body, metadata: { ...meta(body), ...(namespace !== undefined ? { namespace } : {}) } }));
+      }
+      case 'PUT': {
+        if (!existing || !body) return notFound();
+        if (meta(body).resourceVersion !== meta(existing).resourceVersion) return send(409, status(409, 'Conflict', 'the object has been modified; please apply your changes to the latest version and try again'));
+        this.update(resource.kind, namespace, name!, (object) => {
+          for (const key of Object.keys(object)) if (key !== 'metadata') delete object[key];
+          Object.assign(object, { ...body, metadata: { ...meta(body), uid: meta(existing).uid, creationTimestamp: meta(existing).creationTimestamp } });
+        });
+        return send(200, this.get(resource.kind, namespace, name!));
+      }
+      case 'DELETE':
+        if (!existing) return notFound();
+        this.remove(resource.kind, namespace, name!);
+        return send(200, status(200, 'Success', 'deleted'));
+      default:
+        return send(405, status(405, 'MethodNotAllowed', `${req.method} is not served`));
+    }
   }
 
   private authenticated(req: IncomingMessage): boolean {

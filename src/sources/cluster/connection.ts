@@ -16,6 +16,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JsonObject } from '../../resources/types.js';
 import { loadClientNode } from './client-node.js';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 export interface ConnectionOptions {
   kubeconfig?: string;
@@ -49,6 +50,8 @@ export class ClusterConnection {
     readonly cluster: string,
     private readonly prepare: (options: RequestOptions) => Promise<void>,
     private readonly timeoutMs: number,
+    /** The loaded kubeconfig, for client-node's own clients (the watch informers). */
+    readonly kubeConfig: KubeConfig,
   ) {}
 
   static async open(options: ConnectionOptions): Promise<ClusterConnection> {
@@ -81,7 +84,7 @@ export class ClusterConnection {
         throw new ClusterConfigError(`cannot get credentials for the context "${config.getCurrentContext()}": ${(error as Error).message}`);
       }
     };
-    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', cluster.name, prepare, options.timeoutMs ?? 60_000);
+    return new ClusterConnection(cluster.server.replace(/\/+$/, ''), config.getCurrentContext(), context?.namespace ?? 'default', cluster.name, prepare, options.timeoutMs ?? 60_000, config);
   }
 
   /**
@@ -106,7 +109,21 @@ export class ClusterConnection {
     return this.send(path, await this.credentials(true));
   }
 
-  private send(path: string, options: RequestOptions): Promise<ApiResponse> {
+  /**
+   * A write (`annexa watch --policyreports` keeps its reports): POST, PUT or DELETE with a JSON
+   * body; a 401 prepares the credentials again and retries once, as `get` does.
+   */
+  async write(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: JsonObject): Promise<ApiResponse> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const withMethod = (base: RequestOptions): RequestOptions => ({
+      ...base, method, headers: { ...base.headers, ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+    });
+    const first = await this.send(path, withMethod(await this.credentials(false)), payload);
+    if (first.status !== 401) return first;
+    return this.send(path, withMethod(await this.credentials(true)), payload);
+  }
+
+  private send(path: string, options: RequestOptions, payload?: string): Promise<ApiResponse> {
     const url = new URL(this.server + path);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise<ApiResponse>((resolve, reject) => {
@@ -126,7 +143,7 @@ export class ClusterConnection {
       });
       req.on('timeout', () => req.destroy(new Error(`no answer from ${this.server} within ${this.timeoutMs} ms`)));
       req.on('error', reject);
-      req.end();
+      req.end(payload);
     });
   }
 }

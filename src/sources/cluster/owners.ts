@@ -52,8 +52,13 @@ export function controllerUid(object: JsonObject): string | undefined {
   return undefined;
 }
 
+/** True for kinds whose objects stand for the objects they own (workloads with a pod template; not Pods). */
+export function ownsPods(kind: string): boolean {
+  return kind !== 'Pod' && TEMPLATE_PREFIX.has(kind);
+}
+
 /** A finding's key for comparison across an owner chain: check and path relative to the pod template. */
-function findingKey(kind: string, checkId: string, path: string): string {
+export function findingKey(kind: string, checkId: string, path: string): string {
   const prefix = TEMPLATE_PREFIX.get(kind);
   const relative = prefix !== undefined && prefix !== '' && path.startsWith(prefix) ? path.slice(prefix.length) : path;
   return `${checkId}\u0000${relative}`;
