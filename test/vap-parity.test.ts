@@ -82,6 +82,8 @@ const SPECS = [
   '  hostNetwork: true\n  hostPID: true\n  hostIPC: true\n  shareProcessNamespace: true\n  containers: [{ name: a, image: x }]',
   '  initContainers: [{ name: i, image: x, securityContext: { privileged: true } }]\n  containers: [{ name: a, image: x, securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true } }]',
   '  ephemeralContainers: [{ name: e, image: x, securityContext: { allowPrivilegeEscalation: true } }]\n  containers: [{ name: a, image: x, securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false } }]',
+  '  hostUsers: false\n  securityContext: { windowsOptions: { hostProcess: true } }\n  containers: [{ name: a, image: x, ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81, hostPort: 0 }], securityContext: { procMount: Unmasked } }]',
+  '  containers: [{ name: a, image: x, ports: [{ containerPort: 80 }], securityContext: { procMount: Default, windowsOptions: { hostProcess: false } } }]',
   '  os: { name: windows }\n  volumes: [{ name: h, hostPath: { path: /var/log } }, { name: e, emptyDir: {} }]\n  hostAliases: [{ ip: 10.0.0.1, hostnames: [a] }]\n  containers: [{ name: a, image: x }]',
 ];
 

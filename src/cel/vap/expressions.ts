@@ -44,6 +44,22 @@ export const CEL_CHECKS: ReadonlyMap<string, CelCheck> = new Map<string, CelChec
     expression: `!(${notWindows}) || variables.containers.all(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) == true)`,
     messageExpression: "'containers with a writable root file system: ' + variables.containers.filter(c, c.?securityContext.?readOnlyRootFilesystem.orValue(false) != true).map(c, c.name).join(', ')",
   }],
+  ['workload.host-ports', {
+    expression: "!variables.containers.exists(c, c.?ports.orValue([]).exists(p, type(p) == map && (type(p.?hostPort.orValue('')) == int || type(p.?hostPort.orValue('')) == double) && p.hostPort != 0))",
+    messageExpression: "'containers binding host ports: ' + variables.containers.filter(c, c.?ports.orValue([]).exists(p, type(p) == map && (type(p.?hostPort.orValue('')) == int || type(p.?hostPort.orValue('')) == double) && p.hostPort != 0)).map(c, c.name).join(', ')",
+  }],
+  ['workload.proc-mount', {
+    expression: "variables.containers.all(c, c.?securityContext.?procMount.orValue(null) == null || c.?securityContext.?procMount.orValue(null) == 'Default')",
+    messageExpression: "'containers with a non-default procMount: ' + variables.containers.filter(c, !(c.?securityContext.?procMount.orValue(null) == null || c.?securityContext.?procMount.orValue(null) == 'Default')).map(c, c.name).join(', ')",
+  }],
+  ['workload.windows-host-process', {
+    expression: 'variables.spec.?securityContext.?windowsOptions.?hostProcess.orValue(false) != true && variables.containers.all(c, c.?securityContext.?windowsOptions.?hostProcess.orValue(false) != true)',
+    messageExpression: "'pod or containers run as Windows HostProcess containers'",
+  }],
+  ['workload.host-users', {
+    expression: `!(${notWindows}) || variables.spec.?hostUsers.orValue(true) == false`,
+    messageExpression: "'pod shares the node user namespace (hostUsers is not false)'",
+  }],
   ['workload.host-aliases', {
     expression: 'size(variables.spec.?hostAliases.orValue([])) == 0',
     messageExpression: "'pod overrides /etc/hosts with hostAliases'",
