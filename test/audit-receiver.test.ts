@@ -115,6 +115,18 @@ describe('audit receive', () => {
     assert.equal(records.filter((r) => (r.payload as { kind: string }).kind === 'audit-detection').length, 1);
   });
 
+  it('writes beside the certificate (the store, a log) do not reload it; a new certificate does', async () => {
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    await withReceiver(async ({ receiver, tls }) => {
+      for (let i = 0; i < 5; i++) writeFileSync(join(tls.dir, 'receiver.log'), `line ${i}\n`, { flag: 'a' });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      assert.equal(receiver.running.tlsGeneration, 0);
+      writeFileSync(tls.certFile, readFileSync(tls.certFile));
+      for (let i = 0; i < 50 && receiver.running.tlsGeneration === 0; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(receiver.running.tlsGeneration, 1);
+    });
+  });
+
   it('token comparison and stored events', () => {
     assert.equal(bearerMatches(`Bearer ${TOKEN}`, TOKEN), true);
     assert.equal(bearerMatches(`bearer ${TOKEN}`, TOKEN), true);

@@ -54,10 +54,11 @@ async function runAuditRbac(files: string[], flags: RbacFlags): Promise<number> 
   const uses = collector.all();
   const manifests = minimalRbac(subject, uses);
   let unused: UnusedGrant[] | undefined;
+  let bindingErrors = 0;
   if (flags.bindings.length > 0) {
     const loaded = await loadRbac(flags.bindings, MAX_MANIFEST_BYTES);
     reportProblems(loaded.errors, loaded.notes);
-    if (loaded.errors.length > 0) errors.push(...loaded.errors.map((e) => ({ file: e.file, ...(e.line ? { line: e.line } : {}), message: e.message })));
+    bindingErrors = loaded.errors.length;
     unused = unusedGrants(loaded.model, subject, uses);
   }
   const output = openOutput(flags.outputFile);
@@ -65,9 +66,9 @@ async function runAuditRbac(files: string[], flags: RbacFlags): Promise<number> 
     ? `${JSON.stringify({ subject: subjectLabel(subject), requests: collector.requests, permissionsUsed: uses.length, roles: manifests, ...(unused ? { unusedGrants: unused } : {}), errors }, null, 2)}\n`
     : yamlReport(subjectLabel(subject), collector.requests, manifests, unused));
   output.close();
-  reportProblems(errors.filter((e) => !flags.bindings.includes(e.file)));
+  reportProblems(errors);
   if (collector.requests === 0) process.stderr.write(`annexa: no request by ${subjectLabel(subject)} in the log${flags.since || flags.until ? ' and period' : ''}\n`);
-  return errors.length > 0 ? EXIT.error : EXIT.ok;
+  return errors.length > 0 || bindingErrors > 0 ? EXIT.error : EXIT.ok;
 }
 
 function yamlReport(subject: string, requests: number, manifests: object[], unused: UnusedGrant[] | undefined): string {

@@ -98,12 +98,11 @@ async function runAnalyze(files: string[], flags: AnalyzeFlags): Promise<number>
       const summary = await recordAuditAnalysis(store, analysis, { via: 'analyze', files }, randomUUID());
       process.stderr.write(`annexa: recorded audit analysis as evidence record ${summary.seq} (${summary.id}) with ${analysis.detections.length} detection record(s) in ${store.location}\n`);
     }
-    if (analysis.events === 0 && analysis.errors.length > 0) return EXIT.error;
-    if (failOn !== 'never') {
-      const threshold = severityRank(failOn);
-      if (SEVERITIES.some((s) => severityRank(s) >= threshold && (analysis.summary.bySeverity[s] ?? 0) > 0)) return EXIT.findings;
-    }
-    return analysis.errors.length > 0 ? EXIT.error : EXIT.ok;
+    // As `annexa scan`: input that could not be read makes the result incomplete, whatever was found.
+    if (analysis.errors.length > 0) return EXIT.error;
+    if (failOn === 'never') return EXIT.ok;
+    const threshold = severityRank(failOn);
+    return SEVERITIES.some((s) => severityRank(s) >= threshold && (analysis.summary.bySeverity[s] ?? 0) > 0) ? EXIT.findings : EXIT.ok;
   } finally {
     await store?.close();
   }

@@ -6,7 +6,7 @@
  */
 import { watch, readFileSync, type FSWatcher } from 'node:fs';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Logger } from './logger.js';
 
 export interface TlsFiles {
@@ -87,10 +87,18 @@ export function watchTlsFiles(options: TlsReloadOptions): TlsReloader {
     timer = setTimeout(reload, debounceMs);
     timer.unref();
   };
+  // Only changes of the watched files, or of the kubelet's atomic-writer entries (`..data`, `..2026_…`),
+  // count: other files in the directory (a log, an SQLite store beside the certificate) would otherwise
+  // trigger a reload on every write, and a reload's own log line written there would loop.
+  const names = new Set(watched.map((f) => basename(f)));
+  const relevant = (_event: string, filename: string | Buffer | null) => {
+    const name = filename === null ? null : String(filename);
+    if (name === null || names.has(name) || name.startsWith('..')) schedule();
+  };
   const watchers: FSWatcher[] = [];
   for (const directory of directories) {
     try {
-      const watcher = watch(directory, { persistent: false }, schedule);
+      const watcher = watch(directory, { persistent: false }, relevant);
       watcher.on('error', (error) => logger.warn('TLS directory watch failed', { directory, error }));
       watchers.push(watcher);
     } catch (error) {
