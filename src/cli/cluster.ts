@@ -8,7 +8,6 @@ import { severityRank, SEVERITIES } from '../resources/types.js';
 import { loadConfig } from '../isms/config.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { htmlSoaContext } from './html-context.js';
-import { teeSink } from '../evidence/scan-record.js';
 import type { PolicyReportApi } from '../report/policyreport.js';
 import { policyReportApiOption } from '../report/policyreport-yaml.js';
 import { ClusterConfigError, ClusterConnection } from '../sources/cluster/connection.js';
@@ -124,7 +123,7 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
   const namespace = namespaceScope(flags, connection);
   const store = await openEvidenceStore(flags.store ?? config.evidence?.store, flags.signingKey ?? config.evidence?.signingKey);
   try {
-    return await scanCluster(flags, { config, connection, namespace, failOn, pageSize, store });
+    return await scanCluster(flags, { config, configFile, connection, namespace, failOn, pageSize, store });
   } finally {
     await store?.close();
   }
@@ -132,6 +131,7 @@ export async function runClusterCommand(flags: ClusterFlags): Promise<number> {
 
 interface ClusterRun {
   config: ReturnType<typeof loadConfig>['config'];
+  configFile: string | undefined;
   connection: ClusterConnection;
   namespace: string | undefined;
   failOn: ReturnType<typeof failThreshold>;
@@ -139,7 +139,7 @@ interface ClusterRun {
   store: EvidenceStore | undefined;
 }
 
-async function scanCluster(flags: ClusterFlags, { config, connection, namespace, failOn, pageSize, store }: ClusterRun): Promise<number> {
+async function scanCluster(flags: ClusterFlags, { config, configFile, connection, namespace, failOn, pageSize, store }: ClusterRun): Promise<number> {
   const source = new ClusterSource(connection, { namespace, pageSize });
   const rollUp = new OwnerRollUp();
 

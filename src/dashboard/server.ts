@@ -3,6 +3,10 @@
  * CSRF on changes made with a cookie, roles, security headers on every answer, bounded request
  * bodies, the static front end, and the JSON API of views.ts and edits.ts.
  */
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { exportBundle } from '../evidence/bundle.js';
 import type { ToolIdentity } from '../evidence/chain.js';
@@ -167,9 +171,16 @@ export function dashboardHandler(options: DashboardHandlerOptions): (req: Incomi
     }
     const verified = await data.verification();
     if (!verified.ok) throw new HttpError(409, `the store does not verify (record ${verified.problem!.seq}); nothing exported`);
-    const { archive } = await exportBundle(data.store, period, options.tool);
-    res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': 'attachment; filename="annexa-evidence.tar.gz"', 'Content-Length': archive.length, 'Cache-Control': 'no-store' });
-    res.end(archive);
+    // The bundle is written to a private temporary file and streamed from there (exports are not held in memory).
+    const work = mkdtempSync(join(tmpdir(), 'annexa-dashboard-export-'));
+    try {
+      const file = join(work, 'annexa-evidence.tar.gz');
+      await exportBundle(data.store, period, options.tool, file);
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': 'attachment; filename="annexa-evidence.tar.gz"', 'Content-Length': statSync(file).size, 'Cache-Control': 'no-store' });
+      await pipeline(createReadStream(file), res);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   }
 
   async function change(req: IncomingMessage, res: ServerResponse, path: string, who: Caller): Promise<void> {
